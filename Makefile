@@ -1,0 +1,65 @@
+# Kosodate Portal — the two commands a newcomer needs: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app webapp
+PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test test-sqlite test-pg install install-test chromium translations db demo reindex bench clean
+
+$(VENV)/.stamp-install: setup.cfg pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $@
+
+install: $(VENV)/.stamp-install translations
+
+translations: $(VENV)/.stamp-install
+	$(VENV)/bin/pybabel compile -d webapp/translations >/dev/null
+
+# Debian's chromium (and CJK fonts so pages render Japanese) for the browser tests.
+chromium:
+	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi 'Noto Sans CJK'; then \
+	  echo "Installing Debian packages: chromium fonts-noto-cjk"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	fi
+
+# Browser-side test tools (axe-core for the accessibility audit), pinned by package-lock.json.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+db: install
+	$(FLASK) init-db
+
+demo: db
+	$(FLASK) seed-demo
+
+reindex: install
+	$(FLASK) reindex
+
+run: demo reindex
+	SESSION_COOKIE_SECURE=0 MAIL_BACKEND=$${MAIL_BACKEND:-outbox} $(FLASK) run --debug --host 127.0.0.1 --port 5000
+
+test: install chromium node_modules/.package-lock.json test-sqlite test-pg
+
+test-sqlite:
+	$(PY) -m pytest -q
+
+# The same suite against the PostgreSQL server on this machine. With CI=true an unreachable server fails the run.
+test-pg:
+	@if $(PY) -c "import psycopg,sys; psycopg.connect('$(subst postgresql+psycopg,postgresql,$(PG_TEST_URL))', connect_timeout=3).close()" 2>/dev/null; then \
+	  TEST_DATABASE_URL='$(PG_TEST_URL)' $(PY) -m pytest -q; \
+	elif [ "$$CI" = "true" ]; then \
+	  echo "ERROR: PostgreSQL at $(PG_TEST_URL) is unreachable and CI=true" >&2; exit 1; \
+	else \
+	  echo "WARNING: PostgreSQL at $(PG_TEST_URL) unreachable: PostgreSQL run skipped (CI=true makes this fatal)"; \
+	fi
+
+bench: install
+	$(PY) bench/search.py --facilities 50000
+
+clean:
+	rm -rf $(VENV) instance *.egg-info node_modules
