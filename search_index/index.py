@@ -1,0 +1,233 @@
+"""The on-disk index: atomic rebuilds, incremental changes from the change log, and per-process searchers.
+
+Layout under the base directory::
+
+    current -> gen-20261123T101500-1234   (symlink, swapped atomically by a rebuild)
+    gen-.../                              (a Whoosh index, plus the file ``checkpoint``)
+
+``checkpoint`` holds the id of the last change-log entry the index reflects. Whoosh allows one writer at a
+time: only the indexer (or, in single-process set-ups, the committing process) writes; searchers refresh
+cheaply when the generation changes. Whoosh segments are not crash-safe: after a crash, rebuild.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import threading
+import time
+from dataclasses import dataclass
+from typing import Iterable
+
+from whoosh import index as whoosh_index
+from whoosh.writing import LockError
+
+from .query import SearchQuery, SearchResult, Snapshot, execute
+from .schema import build_schema, to_fields
+
+log = logging.getLogger(__name__)
+
+CURRENT = "current"
+CHECKPOINT = "checkpoint"
+LABELS = "labels.json"
+
+
+class IndexBusy(Exception):
+    """Another process holds the index writer lock."""
+
+
+class IndexMissing(Exception):
+    """No index has been built yet (run the rebuild)."""
+
+
+@dataclass
+class RebuildStats:
+    documents: int
+    seconds: float
+    size_bytes: int
+    path: str
+
+
+def _dir_size(path: str) -> int:
+    return sum(os.path.getsize(os.path.join(path, f)) for f in os.listdir(path))
+
+
+class SearchIndex:
+    """A facility search index in ``base_dir`` (see the module docstring)."""
+
+    def __init__(self, base_dir: str):
+        self.base_dir = os.path.abspath(base_dir)
+        self._lock = threading.RLock()
+        self._ix = None
+        self._ix_path: str | None = None
+        self._searcher = None
+        self._snapshot: Snapshot | None = None
+
+    # -- locations ---------------------------------------------------------------------------------------
+    @property
+    def current_path(self) -> str:
+        return os.path.join(self.base_dir, CURRENT)
+
+    def exists(self) -> bool:
+        return os.path.isdir(self.current_path) and whoosh_index.exists_in(self.current_path)
+
+    def _resolved(self) -> str:
+        return os.path.realpath(self.current_path)
+
+    # -- writing -----------------------------------------------------------------------------------------
+    def rebuild(self, docs: Iterable[dict], checkpoint: int = 0, labels: dict | None = None,
+                procs: int = 1, limitmb: int = 256) -> RebuildStats:
+        """Build a fresh index from ``docs`` in a new directory, then swap it in atomically.
+
+        ``checkpoint`` is the last change-log id the documents reflect (read it before reading the rows).
+        ``labels`` maps a facet to {value: text people may type for it} (names, readings, English, synonyms):
+        a query word found in a label matches every document with that facet value. ``procs`` > 1 analyses
+        in that many processes (several times faster for large rebuilds; each leaves its own segment)."""
+        started = time.perf_counter()
+        os.makedirs(self.base_dir, exist_ok=True)
+        gen = f"gen-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 100000}"
+        path = os.path.join(self.base_dir, gen)
+        os.makedirs(path)
+        try:
+            ix = whoosh_index.create_in(path, build_schema())
+            if procs > 1:
+                writer = ix.writer(procs=procs, limitmb=limitmb, multisegment=True)
+            else:
+                writer = ix.writer(limitmb=limitmb)
+            count = 0
+            try:
+                for doc in docs:
+                    writer.add_document(**to_fields(doc))
+                    count += 1
+            except BaseException:
+                writer.cancel()
+                raise
+            writer.commit()
+            ix.close()
+            self._write_checkpoint(path, checkpoint)
+            self._write_labels(path, labels or {})
+        except BaseException:
+            shutil.rmtree(path, ignore_errors=True)
+            raise
+        previous = self._resolved() if os.path.islink(self.current_path) else None
+        tmp_link = os.path.join(self.base_dir, f".{gen}.link")
+        os.symlink(gen, tmp_link)
+        os.replace(tmp_link, self.current_path)  # atomic on POSIX
+        self._cleanup(keep={path, previous})
+        log.info("search index rebuilt: %d documents in %.1fs at %s", count, time.perf_counter() - started, path)
+        return RebuildStats(count, time.perf_counter() - started, _dir_size(path), path)
+
+    def _cleanup(self, keep: set) -> None:
+        """Remove generations older than the current and the previous one (open searchers keep the previous)."""
+        for name in os.listdir(self.base_dir):
+            full = os.path.join(self.base_dir, name)
+            if name.startswith("gen-") and full not in keep:
+                shutil.rmtree(full, ignore_errors=True)
+
+    def apply(self, upserts: Iterable[dict] = (), deletes: Iterable[str] = (), checkpoint: int | None = None,
+              labels: dict | None = None, timeout: float = 5.0) -> int:
+        """Add or replace ``upserts`` and remove the ids in ``deletes`` in one commit; record ``checkpoint``
+        (and ``labels``, when given).
+
+        Raises :class:`IndexBusy` when another writer holds the lock for longer than ``timeout`` seconds."""
+        if not self.exists():
+            raise IndexMissing(self.base_dir)
+        path = self._resolved()
+        ix = whoosh_index.open_dir(path)
+        try:
+            try:
+                writer = ix.writer(timeout=timeout)
+            except LockError as exc:
+                raise IndexBusy(path) from exc
+            n = 0
+            try:
+                for doc_id in deletes:
+                    writer.delete_by_term("id", doc_id)
+                    n += 1
+                for doc in upserts:
+                    writer.update_document(**to_fields(doc))
+                    n += 1
+            except BaseException:
+                writer.cancel()
+                raise
+            if labels is not None:
+                self._write_labels(path, labels)
+            writer.commit()
+            if checkpoint is not None:
+                self._write_checkpoint(path, checkpoint)
+        finally:
+            ix.close()
+        return n
+
+    @staticmethod
+    def _write_checkpoint(path: str, value: int) -> None:
+        tmp = os.path.join(path, CHECKPOINT + ".tmp")
+        with open(tmp, "w") as f:
+            f.write(str(int(value)))
+        os.replace(tmp, os.path.join(path, CHECKPOINT))
+
+    @staticmethod
+    def _write_labels(path: str, labels: dict) -> None:
+        tmp = os.path.join(path, LABELS + ".tmp")
+        with open(tmp, "w", encoding="utf-8") as f:
+            json.dump(labels, f, ensure_ascii=False)
+        os.replace(tmp, os.path.join(path, LABELS))
+
+    def _read_labels(self, path: str) -> dict:
+        try:
+            with open(os.path.join(path, LABELS), encoding="utf-8") as f:
+                return json.load(f)
+        except FileNotFoundError:
+            return {}
+
+    def checkpoint(self) -> int:
+        """The last change-log id the current index reflects (0 when unknown)."""
+        try:
+            with open(os.path.join(self._resolved(), CHECKPOINT)) as f:
+                return int(f.read().strip() or 0)
+        except (FileNotFoundError, ValueError):
+            return 0
+
+    # -- reading -----------------------------------------------------------------------------------------
+    def _current_snapshot(self) -> Snapshot:
+        """The snapshot for the newest committed generation, refreshed only when the index changed."""
+        path = self._resolved()
+        if self._ix_path != path or self._ix is None:
+            if not whoosh_index.exists_in(path):
+                raise IndexMissing(self.base_dir)
+            self._close_reader()
+            self._ix = whoosh_index.open_dir(path)
+            self._ix_path = path
+        if self._searcher is None:
+            self._searcher = self._ix.searcher()
+        elif not self._searcher.up_to_date():
+            # Not Searcher.refresh(): it reuses segment readers and misses deletions added to a segment
+            # that is otherwise unchanged (an update_document of a document in an old segment).
+            self._searcher.close()
+            self._searcher = self._ix.searcher()
+            self._snapshot = None
+        if self._snapshot is None or self._snapshot.searcher is not self._searcher:
+            self._snapshot = Snapshot(self._searcher, self._read_labels(path))
+        return self._snapshot
+
+    def _close_reader(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+        if self._ix is not None:
+            self._ix.close()
+        self._searcher = self._ix = self._snapshot = None
+        self._ix_path = None
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        """Run ``query``: matching ids for the requested page with highlights, the total and facet counts."""
+        with self._lock:
+            return execute(self._current_snapshot(), query)
+
+    def doc_count(self) -> int:
+        with self._lock:
+            return self._current_snapshot().live_count
+
+    def close(self) -> None:
+        with self._lock:
+            self._close_reader()
