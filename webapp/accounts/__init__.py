@@ -1,0 +1,1 @@
+"""Family accounts: sign-up, login, children, e-mail and password changes, deletion."""

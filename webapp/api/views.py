@@ -1,0 +1,92 @@
+"""JSON API, version 1: facility search and facility details, described by an OpenAPI document."""
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, request, url_for
+from werkzeug.exceptions import HTTPException
+
+from ..extensions import db
+from ..facilities.operations import find_facility, is_listed
+from ..search.views import run_search
+from .openapi import openapi_document
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+ALLOWED_PARAMS = {"q", "category", "benefit", "amenity", "area", "programme", "service", "sort", "lat", "lon",
+                  "near", "open_now", "page", "per_page"}
+
+
+def error(status: int, code: str, message: str, parameter: str | None = None):
+    body = {"error": {"code": code, "message": message}}
+    if parameter:
+        body["error"]["parameter"] = parameter
+    return jsonify(body), status
+
+
+def facility_json(f, hit=None, full: bool = False) -> dict:
+    """The API representation of a facility (``full`` adds the detail-only fields)."""
+    data = {
+        "id": f.external_id,
+        "programme": f.programme,
+        "name": f.name,
+        "name_kana": f.name_kana,
+        "name_en": f.name_en,
+        "category": {"code": f.category_code, "name": f.category.name, "name_en": f.category.name_en},
+        "municipality": {"code": f.municipality_code, "name": f.municipality.name,
+                         "name_en": f.municipality.name_en},
+        "address": f.address,
+        "building": f.building,
+        "phone": f.phone,
+        "url": f.url,
+        "location": ({"lat": f.latitude, "lon": f.longitude} if f.latitude is not None else None),
+        "benefits": {b.kind_code: b.text for b in f.benefits},
+        "amenities": [a.code for a in f.amenities],
+        "services": [s.code for s in f.services],
+        "hours": {"days": f.open_days, "opens": f.opens, "closes": f.closes, "note": f.hours_note},
+        "url_page": url_for("search.facility", external_id=f.external_id, _external=True),
+    }
+    if hit is not None:
+        data["distance_km"] = hit.distance_km
+        data["highlight"] = {"name": hit.name_html, "snippet": hit.snippet_html}
+    if full:
+        data.update({"description": f.description, "notes": f.notes,
+                     "registered_on": f.registered_on.isoformat() if f.registered_on else None,
+                     "valid_until": f.valid_until.isoformat() if f.valid_until else None})
+    return data
+
+
+@bp.route("/facilities")
+def facilities():
+    """Search facilities; see /api/v1/openapi.json."""
+    unknown = sorted(set(request.args) - ALLOWED_PARAMS)
+    if unknown:
+        return error(400, "unknown_parameter", f"Unknown parameter: {unknown[0]}", unknown[0])
+    parsed, result, items, _ = run_search(request.args)
+    if parsed.errors:
+        param, message = parsed.errors[0]
+        return error(400, "invalid_parameter", f"{param}: {message}", param)
+    return jsonify({
+        "total": result.total,
+        "page": result.page,
+        "per_page": result.per_page,
+        "sort": parsed.query.sort,
+        "items": [facility_json(f, hit) for hit, f in items],
+        "facets": {**result.facets, **({"open_now": result.open_now} if result.open_now is not None else {})},
+    })
+
+
+@bp.route("/facilities/<external_id>")
+def facility(external_id: str):
+    f = find_facility(db.session, external_id)
+    if f is None or not is_listed(f):
+        return error(404, "not_found", "No such facility.", "id")
+    return jsonify(facility_json(f, full=True))
+
+
+@bp.route("/openapi.json")
+def openapi():
+    return jsonify(openapi_document())
+
+
+@bp.errorhandler(HTTPException)
+def http_error(e: HTTPException):
+    return error(e.code or 500, e.name.lower().replace(" ", "_"), e.description or e.name)

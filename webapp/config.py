@@ -1,0 +1,58 @@
+"""Configuration from environment variables, with safe defaults."""
+import os
+
+DEV_SECRET_KEY = "dev-only-insecure-secret-key"
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")  # default filled in by create_app
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR")  # default: <instance>/search_index
+    # "inline": the process that commits a change also applies the change log to the index (one process,
+    # development and tests). "worker": a separate `flask index-worker` process applies it (production,
+    # several gunicorn workers or machines).
+    SEARCH_INDEX_MODE = os.environ.get("SEARCH_INDEX_MODE", "inline")
+    BABEL_DEFAULT_LOCALE = "ja"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Tokyo"
+    LANGUAGES = ("ja", "en")
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 2 * 1024 * 1024))
+    MAX_FORM_MEMORY_SIZE = 500 * 1024
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "1") != "0"
+    WTF_CSRF_TIME_LIMIT = 3600
+    JSON_SORT_KEYS = False
+    # Mail: "smtp" (default) or "outbox" (development: files in instance/outbox, shown at /dev/outbox in debug).
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "127.0.0.1")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", 25))
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "0") == "1"
+    MAIL_USE_SSL = os.environ.get("MAIL_USE_SSL", "0") == "1"
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_FROM = os.environ.get("MAIL_FROM", "こそだてポータル <no-reply@kosodate-portal.jp>")
+    MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", 10))
+    EMAIL_CHECK_DELIVERABILITY = os.environ.get("EMAIL_CHECK_DELIVERABILITY", "0") == "1"
+    # Rate limits: in memory by default; e.g. redis://127.0.0.1:6379 to share them between processes.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    REMEMBER_COOKIE_DURATION = 30 * 24 * 3600
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "1") != "0"
+    PERMANENT_SESSION_LIFETIME = 12 * 3600
+    PASSPORT_QR_MAX_AGE = 15 * 60  # seconds a passport verification link stays valid
+    # Production mode refuses the development secret key.
+    ENV_PRODUCTION = os.environ.get("KOSODATE_ENV", "development") == "production"
+
+
+def check_config(config) -> None:
+    """Refuse to start in production with unsafe settings."""
+    if config.get("ENV_PRODUCTION"):
+        key = config.get("SECRET_KEY") or ""
+        if key == DEV_SECRET_KEY or len(key) < 32:
+            raise RuntimeError(
+                "SECRET_KEY must be set to a random value of at least 32 characters in production "
+                "(KOSODATE_ENV=production)."
+            )

@@ -1,0 +1,301 @@
+"""Coupon state changes: claim, redeem, reverse, resolve a provider. Plain functions on a session; they flush
+and the request commits. Every ledger write first locks the set (see ``lock_set``)."""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import case, func, select, update
+from sqlalchemy.orm import Session
+
+from ..accounts.models import Child, User
+from ..models import Facility
+from ..timeutil import utcnow
+from . import domain as d
+from .models import (KIND_ISSUE, KIND_REDEEM, KIND_REVERSAL, CouponProgramme, CouponSet, LedgerEntry,
+                     PasscodeFailure, ProviderPoint, SerialBatch, SerialCode)
+
+log = logging.getLogger(__name__)
+
+PASSCODE_WINDOW = dt.timedelta(minutes=15)
+PASSCODE_LIMIT_ACCOUNT = 5       # wrong passcodes per account per window
+PASSCODE_LIMIT_CLIENT = 10       # per client address per window
+PASSCODE_LIMIT_PROVIDER = 20     # wrong tries in the window that flag every provider for a passcode rotation
+PASSCODE_LIMIT_NEAR = 8          # wrong tries one digit off one provider's passcode: flag that provider
+
+
+# -- reading ----------------------------------------------------------------------------------------------------
+def entries_of(session: Session, set_id: int) -> list[LedgerEntry]:
+    return list(session.scalars(select(LedgerEntry).where(LedgerEntry.set_id == set_id).order_by(LedgerEntry.id)))
+
+
+def as_domain(entry: LedgerEntry):
+    """The pure-domain form of a ledger row."""
+    if entry.kind == KIND_ISSUE:
+        return d.Issue(entry.set_id, entry.count, entry_id=entry.id, at=entry.created_at)
+    if entry.kind == KIND_REDEEM:
+        return d.Redeem(entry.set_id, entry.count, entry.provider_id, entry.service_code, entry.created_at,
+                        entry.idempotency_key, entry_id=entry.id)
+    return d.Reversal(entry.reverses_id, entry.count, entry.reason or "", entry.created_at, entry_id=entry.id)
+
+
+def balance_of(session: Session, set_id: int) -> int:
+    """Remaining coupons, derived from the ledger."""
+    return d.balance(as_domain(e) for e in entries_of(session, set_id))
+
+
+def balances(session: Session, set_ids: list[int]) -> dict[int, int]:
+    """Remaining coupons of several sets in one query (issue - redeem + reversal)."""
+    if not set_ids:
+        return {}
+    signed = func.sum(case((LedgerEntry.kind == KIND_REDEEM, -LedgerEntry.count), else_=LedgerEntry.count))
+    rows = session.execute(select(LedgerEntry.set_id, signed).where(LedgerEntry.set_id.in_(set_ids))
+                           .group_by(LedgerEntry.set_id)).all()
+    out = {i: 0 for i in set_ids}
+    out.update({sid: int(total or 0) for sid, total in rows})
+    return out
+
+
+def valid_until(coupon_set: CouponSet, service_code: str, entries: list[LedgerEntry] | None = None,
+                session: Session | None = None) -> dt.date | None:
+    """The last day a coupon of this set can be used for ``service_code`` (None: starts at first use)."""
+    if entries is None:
+        entries = entries_of(session, coupon_set.id)
+    first = d.first_use_at([as_domain(e) for e in entries], service_code)
+    return d.coupon_valid_until(service_code, programme_end=coupon_set.programme.ends_on,
+                                birth_date=coupon_set.child_birth_date,
+                                first_use=d.japan_date(first) if first else None,
+                                multiple_birth=coupon_set.multiple_birth)
+
+
+# -- locking ------------------------------------------------------------------------------------------------------
+def lock_set(session: Session, set_id: int) -> None:
+    """Take the write lock before reading the ledger: a conditional UPDATE of the set row. On PostgreSQL it
+    holds the row lock to commit; on SQLite the transaction starts with BEGIN IMMEDIATE (the database write
+    lock first; others wait up to busy_timeout) unless a write transaction is already open."""
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        raw = connection.connection.driver_connection
+        if not raw.in_transaction:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+    session.execute(update(CouponSet).where(CouponSet.id == set_id)
+                    .values(lock_version=CouponSet.lock_version + 1).execution_options(synchronize_session=False))
+
+
+# -- claim -------------------------------------------------------------------------------------------------------
+@dataclass
+class ClaimPreview:
+    serial: SerialCode
+    programme: CouponProgramme
+
+
+def find_serial(session: Session, text: str) -> ClaimPreview:
+    """The coupon behind a serial code as typed (hyphens, full width, lower case accepted)."""
+    code = d.parse_serial(text)          # raises SerialError
+    serial = session.get(SerialCode, code)
+    if serial is None:
+        raise d.CouponError("serial", d.errors.N_("No coupon has this serial code. Check the code again."),
+                            "serial_unknown")
+    if serial.claimed_at is not None:
+        raise d.CouponError("serial", d.errors.N_("This serial code has already been used."), "serial_used")
+    return ClaimPreview(serial, serial.programme)
+
+
+def claim(session: Session, user: User, serial_text: str, child_id: int, birth_date: dt.date,
+          multiple_birth: bool, today: dt.date) -> CouponSet:
+    """Bind the coupon set of a serial code to one child of the family (birth date re-entered as a check)."""
+    preview = find_serial(session, serial_text)
+    child = session.get(Child, child_id)
+    if child is None or child.user_id != user.id or child.birth_date is None:
+        raise d.CouponError("child", d.errors.N_("Choose one of your children."), "child_unknown")
+    if child.birth_date != birth_date:
+        raise d.CouponError("birth_date", d.errors.N_("The birth date does not match the child's record."),
+                            "birth_date_mismatch")
+    err = d.check_child_eligible(child.birth_date, preview.programme.child_born_from, today=today)
+    if err:
+        raise err
+    already = session.scalar(select(CouponSet.id).where(CouponSet.programme_id == preview.programme.id,
+                                                        CouponSet.child_id == child.id))
+    err = d.check_claim(serial_claimed=False, child_has_set=already is not None)
+    if err:
+        raise err
+    # The serial is marked used with a conditional update: two claims of one code cannot both succeed.
+    result = session.execute(update(SerialCode).where(SerialCode.code == preview.serial.code,
+                                                      SerialCode.claimed_at.is_(None))
+                             .values(claimed_at=utcnow()).execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        raise d.CouponError("serial", d.errors.N_("This serial code has already been used."), "serial_used")
+    coupon_set = CouponSet(programme_id=preview.programme.id, serial_code=preview.serial.code, user_id=user.id,
+                           child_id=child.id, child_birth_date=child.birth_date, multiple_birth=multiple_birth)
+    session.add(coupon_set)
+    session.flush()
+    session.add(LedgerEntry(set_id=coupon_set.id, kind=KIND_ISSUE, count=preview.programme.coupons_per_set,
+                            actor_user_id=user.id))
+    session.flush()
+    return coupon_set
+
+
+# -- providers ----------------------------------------------------------------------------------------------------
+def provider_services(facility: Facility) -> list[str]:
+    return [s.code for s in facility.services]
+
+
+def resolve_qr(session: Session, token: str) -> ProviderPoint | None:
+    if not token or len(token) > 32:
+        return None
+    return session.scalar(select(ProviderPoint).where(ProviderPoint.qr_token == token))
+
+
+class PasscodeLocked(Exception):
+    """Too many wrong passcodes: further tries are refused for a while."""
+
+
+def resolve_passcode(session: Session, passcode: str, user_id: int, client: str, now: dt.datetime | None = None
+                     ) -> ProviderPoint | None:
+    """The provider with this 6-digit passcode, counting failures per account, per client address and overall
+    (a wave of failures flags providers for a passcode rotation). Raises PasscodeLocked when over a limit."""
+    now = now or utcnow()
+    since = now - PASSCODE_WINDOW
+    by_user = session.scalar(select(func.count()).select_from(PasscodeFailure)
+                             .where(PasscodeFailure.user_id == user_id, PasscodeFailure.created_at >= since))
+    by_client = session.scalar(select(func.count()).select_from(PasscodeFailure)
+                               .where(PasscodeFailure.client == client, PasscodeFailure.created_at >= since))
+    if by_user >= PASSCODE_LIMIT_ACCOUNT or by_client >= PASSCODE_LIMIT_CLIENT:
+        raise PasscodeLocked()
+    point = None
+    if passcode.isdigit() and len(passcode) == 6:
+        point = session.scalar(select(ProviderPoint).where(ProviderPoint.passcode == passcode))
+    if point is None:
+        near = _nearest_point(session, passcode)
+        session.add(PasscodeFailure(user_id=user_id, client=client[:64], created_at=now,
+                                    near_provider_id=near.facility_id if near else None))
+        if near is not None:
+            near_count = session.scalar(select(func.count()).select_from(PasscodeFailure).where(
+                PasscodeFailure.near_provider_id == near.facility_id, PasscodeFailure.created_at >= since))
+            if near_count + 1 >= PASSCODE_LIMIT_NEAR:
+                near.needs_rotation = True
+                log.warning("many near misses on provider %s's passcode: flagged for rotation", near.facility_id)
+        total = session.scalar(select(func.count()).select_from(PasscodeFailure)
+                               .where(PasscodeFailure.created_at >= since))
+        if total + 1 >= PASSCODE_LIMIT_PROVIDER:
+            # Someone is sweeping the passcode space: every passcode may be exposed; ask providers to rotate.
+            session.execute(update(ProviderPoint).values(needs_rotation=True)
+                            .execution_options(synchronize_session=False))
+            log.warning("passcode failures over the limit: all providers flagged for rotation")
+        session.flush()
+    return point
+
+
+def _nearest_point(session: Session, passcode: str) -> ProviderPoint | None:
+    """The provider whose passcode differs from ``passcode`` in exactly one digit (a typo or a targeted guess)."""
+    if not (passcode.isdigit() and len(passcode) == 6):
+        return None
+    for point in session.scalars(select(ProviderPoint)):
+        if sum(a != b for a, b in zip(point.passcode, passcode)) == 1:
+            return point
+    return None
+
+
+def new_passcode(session: Session) -> str:
+    while True:
+        code = f"{secrets.randbelow(10**6):06d}"
+        if not session.scalar(select(ProviderPoint.id).where(ProviderPoint.passcode == code)):
+            return code
+
+
+def ensure_point(session: Session, facility: Facility) -> ProviderPoint:
+    """The provider's QR token and passcode, created on first use."""
+    point = session.scalar(select(ProviderPoint).where(ProviderPoint.facility_id == facility.id))
+    if point is None:
+        point = ProviderPoint(facility_id=facility.id, qr_token=secrets.token_urlsafe(16),
+                              passcode=new_passcode(session))
+        session.add(point)
+        session.flush()
+    return point
+
+
+def rotate_passcode(session: Session, point: ProviderPoint) -> str:
+    """A new passcode (and QR token); the old ones stop working at once."""
+    point.passcode = new_passcode(session)
+    point.qr_token = secrets.token_urlsafe(16)
+    point.rotated_at = utcnow()
+    point.needs_rotation = False
+    session.flush()
+    return point.passcode
+
+
+# -- redeem and reverse ----------------------------------------------------------------------------------------------
+def redeem(session: Session, *, user: User, set_id: int, facility: Facility, service_code: str, count: int,
+           idempotency_key: str, now: dt.datetime | None = None) -> LedgerEntry:
+    """Use ``count`` coupons of a set at a provider, once per idempotency key (a replay returns the first
+    receipt). Locks the set first, then checks every rule against the ledger, then appends."""
+    now = now or utcnow()
+    if not idempotency_key or len(idempotency_key) > 64:
+        raise d.CouponError("key", d.errors.N_("This form was already sent with other values. Start again."),
+                            "idempotency_key_invalid")
+    lock_set(session, set_id)
+    coupon_set = session.get(CouponSet, set_id, populate_existing=True)
+    if coupon_set is None or coupon_set.user_id != user.id:
+        raise d.CouponError("set", d.errors.N_("These coupons belong to another child. Siblings cannot share "
+                                               "coupons."), "not_owner")
+    previous = session.scalar(select(LedgerEntry).where(LedgerEntry.idempotency_key == idempotency_key))
+    if previous is not None:
+        err = d.check_replay(as_domain(previous), set_id=set_id, count=count, provider_id=facility.id,
+                             service_code=service_code)
+        if err:
+            raise err
+        return previous
+    err = d.check_provider_service(service_code, provider_services(facility))
+    if err:
+        raise err
+    entries = entries_of(session, set_id)
+    until = valid_until(coupon_set, service_code, entries)
+    if until is not None and d.japan_date(now) > until:
+        raise d.CouponError("set", d.errors.N_("This coupon expired on %(valid_until)s."), "coupon_expired",
+                            {"valid_until": until.isoformat()})
+    err = d.check_redeem(d.balance(as_domain(e) for e in entries), count)
+    if err:
+        raise err
+    entry = LedgerEntry(set_id=set_id, kind=KIND_REDEEM, count=count, provider_id=facility.id,
+                        service_code=service_code, idempotency_key=idempotency_key, actor_user_id=user.id,
+                        created_at=now)
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def reverse(session: Session, *, original_id: int, facility: Facility, count: int, reason: str, actor: User,
+            now: dt.datetime | None = None) -> LedgerEntry:
+    """Correct a wrong count within 24 hours: a reversal entry pointing at the redemption (never an edit)."""
+    now = now or utcnow()
+    original = session.get(LedgerEntry, original_id)
+    if original is None or original.provider_id != facility.id:
+        raise d.CouponError("original", d.errors.N_("Only a use of coupons can be corrected."), "not_a_redemption")
+    lock_set(session, original.set_id)
+    entries = entries_of(session, original.set_id)
+    reversals = [as_domain(e) for e in entries if e.kind == KIND_REVERSAL]
+    err = d.check_reversal(as_domain(original), reversals, now, count=count, reason=reason)
+    if err:
+        raise err
+    entry = LedgerEntry(set_id=original.set_id, kind=KIND_REVERSAL, count=count, provider_id=facility.id,
+                        service_code=original.service_code, reverses_id=original.id, reason=reason.strip(),
+                        actor_user_id=actor.id, created_at=now)
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+# -- serial batches -------------------------------------------------------------------------------------------------
+def create_batch(session: Session, programme: CouponProgramme, size: int, note: str = "",
+                 created_by: int | None = None) -> SerialBatch:
+    """Generate ``size`` new serial codes for a programme."""
+    batch = SerialBatch(programme_id=programme.id, size=size, note=note, created_by=created_by)
+    session.add(batch)
+    session.flush()
+    existing = set(session.scalars(select(SerialCode.code)))
+    for code in d.generate_serials(size, exclude=existing):
+        session.add(SerialCode(code=code, batch_id=batch.id, programme_id=programme.id))
+    session.flush()
+    return batch

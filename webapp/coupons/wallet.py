@@ -1,0 +1,57 @@
+"""The wallet's list: one item per (set, service), filtered and sorted as the family asked (plain Python)."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from . import domain as d
+from . import operations as ops
+from .models import KIND_REDEEM, LedgerEntry
+
+SORTS = ("expiry", "remaining", "name", "recent")
+
+
+@dataclass
+class WalletItem:
+    coupon_set: object
+    service: object
+    remaining: int
+    valid_until: dt.date | None
+    usable: bool
+    expiring: bool
+    last_used: dt.datetime | None
+
+
+def wallet_items(session: Session, sets, services: dict, remaining: dict[int, int], today: dt.date,
+                 filters: dict, sort: str) -> list[WalletItem]:
+    """Items after the filters (service, set, usable now, expiring within 30 days), in the chosen order."""
+    last_used = dict(session.execute(
+        select(LedgerEntry.set_id.concat(":").concat(LedgerEntry.service_code), func.max(LedgerEntry.created_at))
+        .where(LedgerEntry.set_id.in_([s.id for s in sets]), LedgerEntry.kind == KIND_REDEEM)
+        .group_by(LedgerEntry.set_id, LedgerEntry.service_code)).all()) if sets else {}
+    items = []
+    for s in sets:
+        entries = ops.entries_of(session, s.id)
+        for code, service in services.items():
+            if filters["service"] and code not in filters["service"]:
+                continue
+            if filters["set"] and s.id not in filters["set"]:
+                continue
+            until = ops.valid_until(s, code, entries)
+            usable = remaining[s.id] > 0 and (until is None or until >= today)
+            expiring = usable and d.expiring_within(until, today, 30)
+            if (filters["usable"] and not usable) or (filters["expiring"] and not expiring):
+                continue
+            items.append(WalletItem(s, service, remaining[s.id], until, usable, expiring,
+                                    last_used.get(f"{s.id}:{code}")))
+    far = dt.date.max
+    keys = {
+        "expiry": lambda i: (not i.usable, i.valid_until or far, i.service.sort_order),
+        "remaining": lambda i: (-i.remaining, i.service.sort_order),
+        "name": lambda i: (i.service.kana, i.coupon_set.id),
+        "recent": lambda i: (i.last_used is None, -(i.last_used.timestamp() if i.last_used else 0)),
+    }
+    return sorted(items, key=keys[sort])

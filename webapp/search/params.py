@@ -1,0 +1,146 @@
+"""Request arguments -> a validated SearchQuery, shared by the search pages and the JSON API.
+
+Errors are ``(parameter, message)`` pairs with English msgids; the API returns them as a 400, the pages
+drop the bad value and say so."""
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
+
+from search_index import SORTS, SearchQuery
+
+from ..domain.facility_record import N_
+from ..models import PROGRAMMES, Amenity, BenefitKind, Category, CouponService, Municipality
+
+JST = ZoneInfo("Asia/Tokyo")
+MAX_QUERY_LENGTH = 200
+MAX_PAGE = 500
+MAX_PER_PAGE = 100
+DEFAULT_PER_PAGE = 20
+MULTI_PARAMS = {"programme": "programme", "category": "category", "benefit": "benefit", "amenity": "amenity",
+                "area": "area", "service": "service"}
+
+
+@dataclass
+class ParsedSearch:
+    query: SearchQuery
+    errors: list[tuple[str, str]] = field(default_factory=list)
+    near: str | None = None           # municipality chosen as the origin for "nearest"
+    has_location: bool = False        # lat/lon given by the phone
+
+
+def now_jst() -> dt.datetime:
+    """The current wall-clock time in Japan, naive (what opening hours are written in)."""
+    return dt.datetime.now(JST).replace(tzinfo=None)
+
+
+def valid_codes(session) -> dict[str, frozenset[str]]:
+    """The codes each filter accepts, from the reference tables."""
+    return {
+        "programme": frozenset(PROGRAMMES),
+        "category": frozenset(session.scalars(select(Category.code))),
+        "benefit": frozenset(session.scalars(select(BenefitKind.code))),
+        "amenity": frozenset(session.scalars(select(Amenity.code))),
+        "area": frozenset(session.scalars(select(Municipality.code))),
+        "service": frozenset(session.scalars(select(CouponService.code))),
+    }
+
+
+def _int(args: MultiDict, name: str, default: int, low: int, high: int, errors: list) -> int:
+    raw = args.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        errors.append((name, N_("Must be a whole number.")))
+        return default
+    if not low <= value <= high:
+        errors.append((name, N_("Out of range.")))
+        return default
+    return value
+
+
+def _float(args: MultiDict, name: str, low: float, high: float, errors: list) -> float | None:
+    raw = args.get(name)
+    if raw in (None, ""):
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        errors.append((name, N_("Must be a number.")))
+        return None
+    if not math.isfinite(value) or not low <= value <= high:
+        errors.append((name, N_("Out of range.")))
+        return None
+    return value
+
+
+def parse_search_args(args: MultiDict, session, municipalities: dict[str, tuple[float, float]] | None = None,
+                      default_sort: str | None = None, now: dt.datetime | None = None) -> ParsedSearch:
+    """Validate search arguments. ``municipalities`` maps codes to (lat, lon) for the "near" origin."""
+    errors: list[tuple[str, str]] = []
+    text = (args.get("q") or "").strip()
+    if len(text) > MAX_QUERY_LENGTH:
+        errors.append(("q", N_("The search words are too long.")))
+        text = text[:MAX_QUERY_LENGTH]
+    if "\x00" in text:
+        errors.append(("q", N_("The search words contain invalid characters.")))
+        text = text.replace("\x00", "")
+
+    codes = valid_codes(session)
+    filters: dict[str, tuple[str, ...]] = {}
+    for param, facet in MULTI_PARAMS.items():
+        values = []
+        for raw in args.getlist(param):
+            for v in raw.split(","):
+                v = v.strip()
+                if not v:
+                    continue
+                if v not in codes[facet]:
+                    errors.append((param, N_("Unknown value.")))
+                elif v not in values:
+                    values.append(v)
+        filters[facet] = tuple(values)
+
+    lat = _float(args, "lat", -90, 90, errors)
+    lon = _float(args, "lon", -180, 180, errors)
+    if (lat is None) != (lon is None):
+        errors.append(("lat" if lat is None else "lon", N_("Give both lat and lon.")))
+        lat = lon = None
+    origin = (lat, lon) if lat is not None else None
+    near = args.get("near") or None
+    if near is not None:
+        if municipalities is None or near not in municipalities:
+            errors.append(("near", N_("Unknown value.")))
+            near = None
+        elif origin is None:
+            origin = municipalities[near]
+
+    sort = args.get("sort") or default_sort or ("relevance" if text else ("nearest" if origin else "kana"))
+    if sort not in SORTS:
+        errors.append(("sort", N_("Unknown sort order.")))
+        sort = "relevance" if text else "kana"
+    if sort == "nearest" and origin is None:
+        if len(filters["area"]) == 1 and municipalities and filters["area"][0] in municipalities:
+            origin = municipalities[filters["area"][0]]
+        else:
+            errors.append(("sort", N_("Sorting by distance needs your location or a chosen area.")))
+            sort = "relevance" if text else "kana"
+    if sort == "relevance" and not text:
+        sort = "kana"
+
+    open_now = args.get("open_now") in ("1", "true", "on")
+    if args.get("open_now") not in (None, "", "0", "1", "true", "false", "on"):
+        errors.append(("open_now", N_("Unknown value.")))
+    page = _int(args, "page", 1, 1, MAX_PAGE, errors)
+    per_page = _int(args, "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE, errors)
+    now = now or now_jst()
+    query = SearchQuery(text=text, open_at=now if open_now else None, now=now, sort=sort, origin=origin,
+                        page=page, per_page=per_page, **filters)
+    return ParsedSearch(query=query, errors=errors, near=near, has_location=lat is not None)
