@@ -1,0 +1,186 @@
+"""The search pages, the language switch and the index following the database."""
+import datetime as dt
+
+import jaconv
+import pytest
+from sqlalchemy import select
+
+from webapp.extensions import db
+from webapp.models import Facility
+
+
+def _some(app, **where):
+    with app.app_context():
+        stmt = select(Facility).where(Facility.status == "active").order_by(Facility.external_id)
+        for k, v in where.items():
+            stmt = stmt.where(getattr(Facility, k) == v)
+        f = db.session.scalars(stmt).first()
+        return f.external_id, f.name, f.name_kana, f.category_code, f.municipality_code
+
+
+def test_top_page_in_japanese_by_default(demo_client):
+    r = demo_client.get("/")
+    html = r.get_data(as_text=True)
+    assert r.status_code == 200
+    assert '<html lang="ja">' in html and "子どもと行けるお店・施設をさがす" in html
+    assert "飲食店" in html and "藤沢市" in html and "横浜市" not in html.split('id="area"')[1].split("</select>")[0]
+
+
+def test_language_switch_to_english_and_back(demo_client):
+    r = demo_client.get("/language/en?next=/search?q=%E6%8E%88%E4%B9%B3")
+    assert r.status_code == 302 and r.headers["Location"].endswith("/search?q=%E6%8E%88%E4%B9%B3")
+    html = demo_client.get("/").get_data(as_text=True)
+    assert '<html lang="en">' in html and "Find child-friendly places" in html and "Restaurants" in html
+    demo_client.get("/language/ja")
+    assert '<html lang="ja">' in demo_client.get("/").get_data(as_text=True)
+
+
+def test_language_switch_refuses_offsite_redirect(demo_client):
+    r = demo_client.get("/language/en?next=https://evil.example/")
+    assert r.headers["Location"] == "/"
+
+
+def test_hiragana_reading_finds_katakana_name(demo_app, demo_client):
+    ext_id, name, kana, *_ = _some(demo_app)
+    hira = jaconv.kata2hira(kana)
+    html = demo_client.get("/search", query_string={"q": hira}).get_data(as_text=True)
+    assert f"/facilities/{ext_id}" in html
+
+
+def test_results_highlight_and_link_to_detail(demo_app, demo_client):
+    ext_id, name, *_ = _some(demo_app)
+    word = name.split()[0][:3]
+    html = demo_client.get("/search", query_string={"q": word}).get_data(as_text=True)
+    assert "<mark>" in html and "件" in html
+
+
+def test_filters_combine_and_show_counts(demo_app, demo_client):
+    _, _, _, category, area = _some(demo_app)
+    html = demo_client.get("/search", query_string={"category": category, "area": area}).get_data(as_text=True)
+    assert 'name="category" value="%s" checked' % category in html
+    assert "条件を外す" in html  # active filters can be removed one by one
+
+
+def test_empty_result_offers_loosened_search(demo_app, demo_client):
+    _, name, _, category, _ = _some(demo_app)
+    other = "lodging" if category != "lodging" else "finance"
+    word = name.split()[0][:3]
+    html = demo_client.get("/search", query_string={"q": word, "category": other, "amenity": "priority_parking"}
+                           ).get_data(as_text=True)
+    if "該当する施設がありません" in html:
+        assert "の条件を外す" in html
+
+
+def test_nothing_found_page(demo_client):
+    html = demo_client.get("/search", query_string={"q": "ゾゾゾゾ存在しない"}).get_data(as_text=True)
+    assert "該当する施設がありません" in html and "ハマハグ" in html
+
+
+def test_bad_parameters_are_dropped_with_a_notice(demo_client):
+    r = demo_client.get("/search", query_string={"category": "nope", "page": "x", "sort": "weird"})
+    html = r.get_data(as_text=True)
+    assert r.status_code == 200 and "指定が正しくありません" in html and "整数で指定してください" in html
+
+
+def test_detail_page(demo_app, demo_client):
+    ext_id, name, *_ = _some(demo_app)
+    r = demo_client.get(f"/facilities/{ext_id}")
+    html = r.get_data(as_text=True)
+    assert r.status_code == 200 and name in html and "tel:" in html
+    assert demo_client.get("/facilities/NO-SUCH").status_code == 404
+
+
+def test_coupon_places_are_searchable(demo_client):
+    html = demo_client.get("/search", query_string={"q": "病後児保育"}).get_data(as_text=True)
+    assert "こどもプラザ" in html
+    html = demo_client.get("/search", query_string={"programme": "coupon", "q": "ほいくえん"}).get_data(as_text=True)
+    assert "保育園" in html
+    assert "ファミリーサポートセンター" in demo_client.get("/services").get_data(as_text=True)
+
+
+def test_security_headers(demo_client):
+    r = demo_client.get("/")
+    assert "default-src 'self'" in r.headers["Content-Security-Policy"]
+    assert r.headers["X-Content-Type-Options"] == "nosniff"
+    assert r.headers["X-Frame-Options"] == "DENY"
+
+
+def test_oversized_query_is_cut_and_reported(demo_client):
+    html = demo_client.get("/search", query_string={"q": "あ" * 500}).get_data(as_text=True)
+    assert "検索語が長すぎます" in html
+
+
+# -- the index follows the database ------------------------------------------------------------------------
+def _record(**kw):
+    raw = {"external_id": "T-1", "name": "テスト こもれび食堂", "name_kana": "こもれびしょくどう",
+           "category": "restaurant", "municipality": "142051", "address": "藤沢市辻堂1-1",
+           "benefits": {"otoku": "お子さまの食事を10%引き"}, "amenities": ["kids_chair"]}
+    raw.update(kw)
+    return raw
+
+
+def _search(app, text):
+    from search_index import SearchQuery
+    from webapp.indexing import get_index
+    with app.app_context():
+        return [h.id for h in get_index().search(SearchQuery(text=text)).hits]
+
+
+def test_created_edited_withdrawn_facility_follows_in_index(ref_app):
+    from webapp.facilities.importing import load_records
+    from webapp.facilities.operations import withdraw_facility
+    with ref_app.app_context():
+        load_records(db.session, [_record()])
+        assert _search(ref_app, "こもれび") == []  # not before the commit
+        db.session.commit()
+    assert _search(ref_app, "こもれび") == ["T-1"]
+    with ref_app.app_context():
+        load_records(db.session, [_record(name="テスト ひだまり食堂", name_kana="ひだまりしょくどう")])
+        db.session.commit()
+    assert _search(ref_app, "こもれび") == [] and _search(ref_app, "ひだまり") == ["T-1"]
+    with ref_app.app_context():
+        withdraw_facility(db.session, "T-1")
+        db.session.commit()
+    assert _search(ref_app, "ひだまり") == []
+
+
+def test_rolled_back_change_never_reaches_the_index(ref_app):
+    from webapp.facilities.importing import load_records
+    with ref_app.app_context():
+        load_records(db.session, [_record(external_id="T-2", name="まぼろし商店")])
+        db.session.rollback()
+        db.session.commit()
+    assert _search(ref_app, "まぼろし") == []
+
+
+def test_worker_mode_applies_changes_only_in_the_worker(ref_app):
+    from webapp.facilities.importing import load_records
+    from webapp.indexing import run_worker
+    ref_app.config["SEARCH_INDEX_MODE"] = "worker"
+    with ref_app.app_context():
+        load_records(db.session, [_record(external_id="T-3", name="よつば文具店", name_kana="よつばぶんぐてん",
+                                          category="retail")])
+        db.session.commit()
+    assert _search(ref_app, "よつば") == []
+    with ref_app.app_context():
+        run_worker(ref_app, once=True)
+    assert _search(ref_app, "よつば") == ["T-3"]
+
+
+def test_reindex_command_rebuilds_from_database(ref_app):
+    from webapp.facilities.importing import load_records
+    ref_app.config["SEARCH_INDEX_MODE"] = "worker"  # the change log is not applied: only a rebuild shows it
+    with ref_app.app_context():
+        load_records(db.session, [_record(external_id="T-4", name="みなと模型店", category="retail")])
+        db.session.commit()
+    assert _search(ref_app, "みなと模型") == []
+    result = ref_app.test_cli_runner().invoke(args=["reindex"])
+    assert result.exit_code == 0 and "Indexed" in result.output
+    assert _search(ref_app, "みなと模型") == ["T-4"]
+
+
+def test_production_refuses_the_development_secret(tmp_path):
+    from webapp import create_app
+    with pytest.raises(RuntimeError):
+        create_app({"ENV_PRODUCTION": True, "SECRET_KEY": "dev-only-insecure-secret-key",
+                    "SQLALCHEMY_DATABASE_URI": "sqlite:///" + str(tmp_path / "x.db")})
