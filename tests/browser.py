@@ -29,3 +29,28 @@ class LiveServer:
     def __exit__(self, *exc):
         self.server.shutdown()
         self.thread.join(5)
+
+
+def wait_until(page, script: str, timeout: float = 15.0, interval: float = 0.1):
+    """Poll ``page.evaluate(script)`` until it is truthy and return the value.
+
+    ``page.wait_for_function`` cannot be used on our pages: it evaluates its predicate with ``eval`` inside the
+    page, which the site's Content-Security-Policy (``script-src 'self'``) rightly forbids. ``page.evaluate`` runs
+    through the DevTools protocol and is not subject to the page's CSP.
+    """
+    import time
+
+    from playwright.sync_api import Error as PlaywrightError
+
+    deadline = time.monotonic() + timeout
+    last_error = None
+    while True:
+        try:
+            value = page.evaluate(script)
+        except PlaywrightError as exc:  # a navigation in flight destroys the context: try again on the next page
+            value, last_error = None, exc
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for: {script} ({last_error})")
+        page.wait_for_timeout(interval * 1000)

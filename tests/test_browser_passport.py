@@ -3,7 +3,7 @@ import datetime as dt
 
 import pytest
 
-from .browser import CHROMIUM, CHROMIUM_ARGS, PHONE, LiveServer
+from .browser import CHROMIUM, CHROMIUM_ARGS, PHONE, LiveServer, wait_until
 
 pytestmark = pytest.mark.browser
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -37,8 +37,8 @@ def test_sign_up_see_passport_then_offline(site, smtp):
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
         # the service worker takes over and keeps the card
-        page.wait_for_function("navigator.serviceWorker.controller !== null")
-        page.wait_for_function("caches.match('/passport').then(r => !!r)")
+        wait_until(page, "navigator.serviceWorker.controller !== null")
+        wait_until(page, "async () => !!(await caches.match('/passport'))")
         context.set_offline(True)
         page.reload()
         assert page.locator("h1.holder").inner_text() == "川崎 みどり"
@@ -49,5 +49,5 @@ def test_sign_up_see_passport_then_offline(site, smtp):
         # logging out forgets the offline copy on this device
         page.goto(server.url + "/account")
         page.click("text=ログアウト")
-        page.wait_for_function("caches.keys().then(k => k.length === 0)")
+        wait_until(page, "async () => (await caches.keys()).length === 0")
         browser.close()
