@@ -1,0 +1,1 @@
+"""Benchmarks (run as scripts: bench/search.py, bench/redeem.py); importable for the concurrency test."""
