@@ -7,7 +7,7 @@ FLASK := $(VENV)/bin/flask --app webapp
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test test-sqlite test-pg install install-test chromium translations db demo reindex bench clean
+.PHONY: run test test-sqlite test-pg install install-test chromium translations db demo reindex bench bench-search bench-redeem clean
 
 $(VENV)/.stamp-install: setup.cfg pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -58,8 +58,13 @@ test-pg:
 	  echo "WARNING: PostgreSQL at $(PG_TEST_URL) unreachable: PostgreSQL run skipped (CI=true makes this fatal)"; \
 	fi
 
-bench: install
+bench: bench-search bench-redeem
+
+bench-search: install
 	$(PY) bench/search.py --facilities 50000
+
+bench-redeem: install
+	$(PY) bench/redeem.py
 
 clean:
 	rm -rf $(VENV) instance *.egg-info node_modules

@@ -255,3 +255,24 @@ def test_double_tap_redeems_once(ref_app):
     assert len({r[1] for r in results if r[0] == "ok"}) == 1  # every tap shows the same receipt
     with ref_app.app_context():
         assert ops.balance_of(db.session, set_id) == 8
+
+
+def test_coupon_audit_command_checks_that_the_ledger_balances(ref_app):
+    with ref_app.app_context():
+        s = cf.claimed_set()
+        f = cf.provider()
+        ops.redeem(db.session, user=s_user(s), set_id=s.id, facility=f, service_code="temporary_care", count=4,
+                   idempotency_key=key(), now=NOW)
+        db.session.commit()
+        set_id, provider_id = s.id, f.id
+    runner = ref_app.test_cli_runner()
+    result = runner.invoke(args=["coupon-audit"])
+    assert result.exit_code == 0, result.output
+    assert "issued 10 - redeemed 4 + reversed 0 = remaining 6" in result.output
+    with ref_app.app_context():  # a row written around the checks (by hand, or by a bug) overdraws the set
+        db.session.add(LedgerEntry(set_id=set_id, kind="redeem", count=7, provider_id=provider_id,
+                                   service_code="temporary_care", idempotency_key=key()))
+        db.session.commit()
+    result = runner.invoke(args=["coupon-audit"])
+    assert result.exit_code == 1
+    assert f"set {set_id}: balance below zero" in result.output

@@ -37,6 +37,18 @@ def load_programmes(session) -> None:
 
 
 def init_app(app) -> None:
+    @app.cli.command("coupon-audit")
+    def coupon_audit():
+        """Re-derive every coupon set's balance from the ledger and check that the whole ledger balances."""
+        audit = ops.audit_ledger(db.session)
+        click.echo(f"sets {audit.sets}: issued {audit.issued} - redeemed {audit.redeemed} + reversed "
+                   f"{audit.reversed} = remaining {audit.balance}")
+        for problem in audit.problems:
+            click.echo("PROBLEM " + problem, err=True)
+        if not audit.balances:
+            raise click.ClickException("the coupon ledger does not balance")
+        click.echo("The ledger balances.")
+
     @app.cli.command("coupon-serials")
     @click.argument("programme_code")
     @click.argument("count", type=click.IntRange(1, 100_000))

@@ -8,7 +8,7 @@ import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import case, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from ..accounts.models import Child, User
 from ..models import Facility
@@ -28,7 +28,9 @@ PASSCODE_LIMIT_NEAR = 8          # wrong tries one digit off one provider's pass
 
 # -- reading ----------------------------------------------------------------------------------------------------
 def entries_of(session: Session, set_id: int) -> list[LedgerEntry]:
-    return list(session.scalars(select(LedgerEntry).where(LedgerEntry.set_id == set_id).order_by(LedgerEntry.id)))
+    """A set's ledger rows in the order written (without their set and provider: the rules need only columns)."""
+    return list(session.scalars(select(LedgerEntry).where(LedgerEntry.set_id == set_id).order_by(LedgerEntry.id)
+                                .options(lazyload(LedgerEntry.coupon_set), lazyload(LedgerEntry.provider))))
 
 
 def as_domain(entry: LedgerEntry):
@@ -299,3 +301,41 @@ def create_batch(session: Session, programme: CouponProgramme, size: int, note: 
         session.add(SerialCode(code=code, batch_id=batch.id, programme_id=programme.id))
     session.flush()
     return batch
+
+
+# -- audit ----------------------------------------------------------------------------------------------------------
+@dataclass
+class LedgerAudit:
+    """Totals over the ledger and every set whose entries break an invariant (empty ``problems``: it balances)."""
+    sets: int
+    issued: int
+    redeemed: int
+    reversed: int
+    balance: int
+    problems: list[str]
+
+    @property
+    def balances(self) -> bool:
+        return not self.problems and self.issued - self.redeemed + self.reversed == self.balance
+
+
+def audit_ledger(session: Session, set_ids: list[int] | None = None) -> LedgerAudit:
+    """Re-derive every set's balance from its entries (the domain's invariant checks included) and add up the
+    whole ledger: issued − redeemed + reversed must equal the sum of the balances, none of them negative."""
+    query = select(LedgerEntry).order_by(LedgerEntry.set_id, LedgerEntry.id).options(
+        lazyload(LedgerEntry.coupon_set), lazyload(LedgerEntry.provider))
+    if set_ids is not None:
+        query = query.where(LedgerEntry.set_id.in_(set_ids))
+    per_set: dict[int, list] = {}
+    totals = {KIND_ISSUE: 0, KIND_REDEEM: 0, KIND_REVERSAL: 0}
+    for entry in session.scalars(query):
+        per_set.setdefault(entry.set_id, []).append(as_domain(entry))
+        totals[entry.kind] += entry.count
+    problems, total_balance = [], 0
+    for set_id, entries in per_set.items():
+        try:
+            total_balance += d.balance(entries)
+        except d.LedgerInvariantError as e:
+            problems.append(f"set {set_id}: {e}")
+    return LedgerAudit(len(per_set), totals[KIND_ISSUE], totals[KIND_REDEEM], totals[KIND_REVERSAL],
+                       total_balance, problems)
