@@ -76,13 +76,20 @@ def world(ref_app):
     return ids
 
 
+def earlier_today() -> dt.datetime:
+    """A moment in the past that is still today in Japan (also just after midnight JST), naive UTC."""
+    now = utcnow()
+    midnight = jst(*(now + dt.timedelta(hours=9)).timetuple()[:3])
+    return midnight + (now - midnight) / 2
+
+
 def redeem(app, world, count, at=None, place="staff", service="temporary_care"):
-    """A redemption by the family at ``place`` (default: an hour ago); returns the ledger entry id."""
+    """A redemption by the family at ``place`` (default: earlier today in Japan); returns the ledger entry id."""
     with app.app_context():
         entry = cops.redeem(db.session, user=db.session.get(User, world["family"]), set_id=world["set"],
                             facility=db.session.get(Facility, world[place]), service_code=service,
                             count=count, idempotency_key=uuid.uuid4().hex,
-                            now=at or utcnow() - dt.timedelta(hours=1))
+                            now=at or earlier_today())
         db.session.commit()
         return entry.id
 
