@@ -259,13 +259,17 @@ def highlight(text: str, query_words: list[str], *, mark_open: str = "<mark>", m
     if not text or not query_words:
         return None
     norm, first, last = normalize_spans(text)
+    # Words are searched for in the folded text without its spaces, so a query typed in one go (美容室はなみずき)
+    # also marks 美容室 はなみずき; ``at`` maps a position there back to the folded text.
+    at = [i for i, c in enumerate(norm) if c != " "]
+    dense = norm.replace(" ", "")
     spans: list[tuple[int, int]] = []
     for w in query_words:
-        start = norm.find(w)
+        start = dense.find(w) if w else -1
         while start != -1:
             end = start + len(w) - 1
-            spans.append((first[start], last[end] + 1))
-            start = norm.find(w, start + 1)
+            spans.append((first[at[start]], last[at[end]] + 1))
+            start = dense.find(w, start + 1)
     if not spans:
         return None
     spans.sort()

@@ -18,9 +18,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .analysis import alternatives, compact, highlight, normalize, query_grams, snippet, words as query_words
+from .analysis import compact, highlight, normalize, query_grams, snippet, words as query_words
 from .hours import open_mask
 from .schema import FACET_FIELDS
+from .synonyms import query_forms
 
 SORTS = ("relevance", "kana", "newest", "nearest")
 # Facets whose selected values must all hold (a place with a nursing room AND a kids' toilet); the others
@@ -238,7 +239,7 @@ def execute(snap: Snapshot, q: SearchQuery) -> SearchResult:
         score = np.zeros(snap.size, dtype=np.float64)
         text_match = snap.live.copy()
         for w in words:
-            forms = alternatives(w)
+            forms = query_forms(w)
             name = np.logical_or.reduce([snap.word_mask("name_ng", f) for f in forms])
             label = np.logical_or.reduce([snap.label_mask(f) for f in forms])
             body = np.logical_or.reduce([snap.word_mask("body_ng", f) for f in forms])
@@ -288,7 +289,7 @@ def execute(snap: Snapshot, q: SearchQuery) -> SearchResult:
         keys = rank
     order = _top(keys, need)[start:need] if len(idx) else np.empty(0, dtype=np.int64)
 
-    marks = [f for w in words for f in alternatives(w)]
+    marks = [f for w in words for f in query_forms(w)]
     hits = []
     for pos in order:
         docnum = idx[pos]

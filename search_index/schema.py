@@ -6,7 +6,7 @@ import datetime as dt
 from whoosh import fields, formats
 from whoosh.columns import NumericColumn, VarBytesColumn
 
-from .analysis import compact, ngram_analyzer, prefixes
+from .analysis import compact, ngram_analyzer, normalize, prefixes
 
 FACET_FIELDS = ("programme", "category", "area", "benefit", "amenity", "service")
 TEXT_FIELDS = ("name_ng", "body_ng")
@@ -78,7 +78,11 @@ def to_fields(doc: dict) -> dict:
     ``doc`` keys: id, programme, name, name_kana, name_en, category, area (municipality code), benefits (kinds),
     amenities (codes), services (codes), address, body (benefit texts, description, notes), kana (sort key), lat, lon, registered_on (date),
     open_days (weekday digits, Monday=0), opens/closes ("HH:MM")."""
-    name_text = " ".join(x for x in (doc.get("name"), doc.get("name_kana"), doc.get("name_en")) if x)
+    names = [x for x in (doc.get("name"), doc.get("name_kana"), doc.get("name_en")) if x]
+    # A name of several words is also indexed without its spaces, so a query typed in one go
+    # (美容室はなみずき, かいせんまるちがさき) finds 美容室 はなみずき.
+    joined = [compact(x) for x in names if len(normalize(x).split()) > 1]
+    name_text = " ".join(names + joined)
     body = " ".join(x for x in (doc.get("address"), doc.get("body")) if x)
     reg = doc.get("registered_on")
     days_mask = 0
