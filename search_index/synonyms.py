@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from functools import lru_cache
 
 from .analysis import alternatives, normalize
@@ -18,6 +19,9 @@ from .analysis import alternatives, normalize
 DATA_FILE = os.path.join(os.path.dirname(__file__), "data", "synonyms.json")
 MAX_FORMS = 16
 _HONORIFIC = normalize("さん")
+# Members written in hiragana (はいしゃ) are how people type, not how listings write: searched for only when typed.
+_HIRAGANA = re.compile(r"[\u3041-\u309f]+")
+_TARGETS: dict[tuple[str, ...], tuple[str, ...]] = {}
 
 
 class SynonymDataError(ValueError):
@@ -40,6 +44,8 @@ def load_groups(path: str = DATA_FILE) -> list[tuple[str, ...]]:
         if len(set(folded)) != len(folded) or len(folded) < 2:
             raise SynonymDataError(f"{path}: group {i} needs two or more different members: {group}")
         groups.append(tuple(folded))
+        targets = tuple(f for m, f in zip(group, folded) if not _HIRAGANA.fullmatch(m) and specific(f))
+        _TARGETS[tuple(folded)] = targets
     return groups
 
 
@@ -56,8 +62,8 @@ def _table() -> dict[str, tuple[str, ...]]:
     for group in load_groups():
         for member in group:
             others = table.setdefault(member, {})
-            for other in group:
-                if other != member and specific(other):
+            for other in _TARGETS[group]:
+                if other != member:
                     others.setdefault(other, None)
     # longest members first, so 耳鼻咽喉科 is tried before 耳鼻科 and 中華そば before そば
     return {m: tuple(o) for m, o in sorted(table.items(), key=lambda kv: (-len(kv[0]), kv[0]))}

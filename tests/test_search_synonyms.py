@@ -1,5 +1,6 @@
 """What parents really type: everyday words for what the listings call otherwise (歯医者 → 歯科), honorifics
-(パン屋さん), and names typed without their spaces (美容室はなみずき). Real Whoosh index in a temp dir."""
+(パン屋さん), names typed without their spaces (美容室はなみずき), and kana for names and places written in kanji
+(むさしこすぎ → 武蔵小杉). Real Whoosh index in a temp dir."""
 import datetime as dt
 import json
 
@@ -27,6 +28,9 @@ DOCS = [
     doc("S1", "春陽堂書店 鎌倉店", "シュンヨウドウショテン カマクラテン"),
     doc("K1", "回転鮨 まんぷく丸 相模大野店", "カイテンズシ マンプクマル サガミオオノテン"),
     doc("F1", "ファミリーサポートセンター事務局", "ファミリーサポートセンタージムキョク", programme="coupon"),
+    doc("R1", "こすぎ英語教室", "コスギエイゴキョウシツ", "武蔵小杉駅から徒歩5分です。", address="川崎市中原区小杉町3-1"),
+    doc("R2", "鵠沼海岸 海の家 しおかぜ", None, address="藤沢市鵠沼海岸4-2"),  # no reading given
+    doc("T1", "みどり交通", "ミドリコウツウ", "お電話で配車を承ります。"),
 ]
 
 
@@ -43,16 +47,26 @@ def found(index, text):
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("歯医者", {"D1"}), ("はいしゃ", {"D1"}), ("歯医者さん", {"D1"}), ("歯科", {"D1"}),
+    ("歯医者", {"D1"}), ("はいしゃ", {"D1", "T1"}), ("歯医者さん", {"D1"}), ("歯科", {"D1"}),
     ("パン屋さん", {"B1", "B2"}), ("ぱんや", {"B1", "B2"}), ("ベーカリー", {"B1", "B2"}),
     ("美容院", {"H1"}), ("本屋", {"S1"}), ("ほんや", {"S1"}), ("寿司", {"K1"}), ("すし", {"K1"}),
     ("ファミサポ", {"F1"}),
     # names typed in one go, in kanji or in their reading
     ("美容室はなみずき", {"H1"}), ("びようしつはなみずき", {"H1"}), ("まんぷく丸相模大野", {"K1"}),
     ("かいてんずしまんぷくまる", {"K1"}),
+    # kana for kanji, read by the analyser at index time
+    ("むさしこすぎ", {"R1"}), ("くげぬま", {"R2"}), ("くげぬまかいがん", {"R2"}), ("なかはらく", {"R1"}),
+    ("じょうせい", set()),
 ])
 def test_everyday_words_and_unspaced_names(index, text, expected):
     assert found(index, text) == expected
+
+
+def test_kana_reading_of_kanji_ranks_below_a_name_match(index):
+    # はいしゃ is both 歯医者 (the dentist's name matches through 歯科) and 配車 (in the taxi's text)
+    hits = index.search(SearchQuery(text="はいしゃ")).hits
+    assert [h.id for h in hits] == ["D1", "T1"]
+    assert "T1" not in found(index, "歯医者")  # typed in kanji, 歯医者 is not 配車
 
 
 def test_short_synonyms_are_not_searched_for_on_their_own(index):
