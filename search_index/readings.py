@@ -26,14 +26,20 @@ def _tokenizer():
 
 
 @lru_cache(maxsize=8192)
-def _read_word(word: str) -> str:
+def _read_word(word: str, proper_nouns_only: bool) -> str:
     with _lock:
-        morphemes = _tokenizer().tokenize(word)
-        return "".join(m.reading_form() if has_kanji(m.surface()) else m.surface() for m in morphemes)
+        morphemes = [(m.surface(), m.reading_form(), m.part_of_speech()[1]) for m in _tokenizer().tokenize(word)]
+    if proper_nouns_only:
+        return " ".join(r for surface, r, pos in morphemes if pos == "固有名詞" and has_kanji(surface))
+    return "".join(r if has_kanji(surface) else surface for surface, r, _ in morphemes)
 
 
-def reading(text: str | None) -> str:
-    """The katakana readings of the words of ``text`` that contain a kanji, space separated ('' if none)."""
+def reading(text: str | None, proper_nouns_only: bool = False) -> str:
+    """The katakana readings of the words of ``text`` that contain a kanji, space separated ('' if none).
+
+    With ``proper_nouns_only`` only place and other proper names are read (武蔵小杉, 鵠沼海岸): in running text,
+    readings of common words (会社 カイシャ) would let short kana queries (いしゃ) match almost anything."""
     if not text or not has_kanji(text):
         return ""
-    return " ".join(_read_word(w) for w in text[:MAX_CHARS].split() if has_kanji(w))
+    words = (_read_word(w, proper_nouns_only) for w in text[:MAX_CHARS].split() if has_kanji(w))
+    return " ".join(w for w in words if w)

@@ -83,11 +83,12 @@ def to_fields(doc: dict) -> dict:
     # A name of several words is also indexed without its spaces, so a query typed in one go
     # (美容室はなみずき, かいせんまるちがさき) finds 美容室 はなみずき.
     joined = [compact(x) for x in names if len(normalize(x).split()) > 1]
-    # Kana readings of kanji, so a query typed in kana finds names and places written in kanji.
+    # Kana readings of kanji, so a query typed in kana finds names and places written in kanji: the whole name,
+    # and the proper names (places) in the address and texts.
     name_reading = reading(doc.get("name"))
     name_text = " ".join(names + joined + ([name_reading, compact(name_reading)] if name_reading else []))
     body = " ".join(x for x in (doc.get("address"), doc.get("body")) if x)
-    body = " ".join(x for x in (body, reading(body)) if x)
+    body = " ".join(x for x in (body, reading(body, proper_nouns_only=True)) if x)
     reg = doc.get("registered_on")
     days_mask = 0
     for d in doc.get("open_days") or "":
