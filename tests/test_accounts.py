@@ -108,6 +108,9 @@ def test_expired_and_unknown_links_get_clear_pages(browserish, smtp, site):
     ("child_birth_date", "2010-05-01", "小学生以下"),
     ("child_birth_date", "", "生年月日か"),
     ("child_birth_date", "not-a-date", "無効な日付"),
+    ("phone", "12345", "電話番号を 0466-12-3456"),
+    ("phone", "090-1234-567", "電話番号を 0466-12-3456"),
+    ("phone", "0" * 31, "長すぎ"),
 ])
 def test_details_are_validated_and_nothing_is_stored(browserish, smtp, site, field, value, message):
     link = start_signup(browserish, smtp)
@@ -284,3 +287,36 @@ def test_passport_is_for_families_only(site, browserish, smtp):
         db.session.commit()
     login(browserish, email="agent@example.jp")
     assert browserish.get("/passport").status_code == 403
+
+
+def test_phone_number_is_optional_normalised_and_changeable(browserish, smtp, site):
+    register(browserish, smtp, phone="０９０（１２３４）５６７８")
+    with site.app_context():
+        assert db.session.scalar(select(User.phone)) == "090-1234-5678"
+    page = browserish.get("/account").get_data(as_text=True)
+    assert "090-1234-5678" in page and "/account/profile" in page
+    r = browserish.submit("/account/profile", {"name": "山田 花子", "name_kana": "やまだ はなこ",
+                                               "municipality": "142077", "phone": "0466-12"})
+    assert r.status_code == 200 and "電話番号を 0466-12-3456" in r.get_data(as_text=True)
+    with site.app_context():  # nothing changed by the refused form
+        user = db.session.scalar(select(User))
+        assert (user.phone, user.municipality_code) == ("090-1234-5678", "142051")
+    r = browserish.submit("/account/profile", {"name": "川崎 花子", "name_kana": "かわさき はなこ",
+                                               "municipality": "142077", "phone": ""})
+    assert r.status_code == 302 and r.headers["Location"].endswith("/account")
+    with site.app_context():
+        user = db.session.scalar(select(User))
+        assert (user.name, user.name_kana, user.municipality_code, user.phone) == (
+            "川崎 花子", "カワサキ ハナコ", "142077", None)
+    assert "（未登録）" in browserish.get("/account").get_data(as_text=True)
+
+
+def test_profile_needs_login_and_a_family_account(browserish, site):
+    r = browserish.get("/account/profile")
+    assert r.status_code == 302 and "/login" in r.headers["Location"]
+    with site.app_context():
+        from webapp.accounts.passwords import hash_password
+        db.session.add(User(email="agent@example.jp", password_hash=hash_password(PASSWORD), role="agent"))
+        db.session.commit()
+    login(browserish, "agent@example.jp")
+    assert browserish.get("/account/profile").status_code == 404

@@ -222,6 +222,15 @@ def test_lookup_by_email_passport_name_and_kana(site, family_id, query):
         assert [u.id for u in found] == [family_id], query
 
 
+@pytest.mark.parametrize("query", ["045-123-4567", "0451234567", "０４５（１２３）４５６７", "+81 45 123 4567"])
+def test_lookup_by_phone_number(site, family_id, query):
+    with site.app_context():
+        db.session.get(User, family_id).phone = "045-123-4567"
+        db.session.commit()
+        assert [u.id for u in lookup.find_members(db.session, query)] == [family_id], query
+        assert lookup.find_members(db.session, "045-123-4568") == []
+
+
 def test_lookup_never_lists_staff_and_explains_phone_numbers(agent, site, family_id):
     make_user(site, "admin@example.jp", "admin", name="山田 管理")
     with site.app_context():
@@ -230,7 +239,7 @@ def test_lookup_never_lists_staff_and_explains_phone_numbers(agent, site, family
         assert lookup.find_members(db.session, "%") == [] and lookup.find_members(db.session, "") == []
     r = post(agent, "/support/lookup", {"query": "090-1234-5678", "reason": "電話番号で照会"})
     html = agent.get(r.headers["Location"]).get_data(as_text=True)
-    assert "電話番号はまだ登録されていない" in html
+    assert "この電話番号を登録している会員はいません" in html
     with site.app_context():
         admin_id = db.session.scalar(select(User.id).where(User.email == "admin@example.jp"))
     assert post(agent, f"/support/members/{admin_id}/open", {"reason": "x"}).status_code == 404
@@ -354,3 +363,13 @@ def test_every_support_post_needs_the_csrf_token(agent, site, family_id):
     assert len(audit_rows(site)) == before
     with site.app_context():
         assert db.session.scalar(select(func.count()).select_from(CallNote)) == 0
+
+
+def test_member_found_by_phone_shows_it_in_the_record(agent, site, family_id):
+    with site.app_context():
+        db.session.get(User, family_id).phone = "090-1234-5678"
+        db.session.commit()
+    r = post(agent, "/support/lookup", {"query": "09012345678", "reason": "本人からの電話"})
+    html = agent.get(r.headers["Location"]).get_data(as_text=True)
+    assert "山田 花子" in html and "登録している会員はいません" not in html
+    assert "090-1234-5678" in agent.get(open_member(agent, family_id)).get_data(as_text=True)

@@ -265,3 +265,16 @@ JA.update({
     "Open this link within 24 hours to enter your details:": "24時間以内に次のリンクを開き、登録情報を入力してください：",
     "If you did not register, ignore this mail; nothing will happen.": "お心当たりがない場合は、このメールを破棄してください。登録は行われません。",
 })
+
+# Family profile: name, reading, municipality and the optional phone number (for the support center).
+JA.update({
+    "Phone number (optional)": "電話番号（任意）",
+    "Phone number": "電話番号",
+    "So the support center can find your registration when you call. You may leave it empty.":
+        "お問い合わせの際に、サポートセンターがご登録を確認するために使います。空欄でもかまいません。",
+    "Registered details": "登録情報",
+    "(not given)": "（未登録）",
+    "Change your details": "登録情報を変更する",
+    "Your details were saved.": "登録情報を保存しました。",
+    "Back to the account page": "アカウントのページに戻る",
+})

@@ -102,15 +102,15 @@ JA = {
     "Say why you are looking this member up.": "照会の理由を入力してください。",
     "Name, kana, e-mail address or passport number": "氏名・よみがな・メールアドレス・パスポート番号",
     "Enter what to search for.": "検索する内容を入力してください。",
-    "Families have no phone number on file yet: search by name, kana, e-mail address or passport number.":
-        "会員の電話番号はまだ登録されていません。氏名・よみがな・メールアドレス・パスポート番号で検索してください。",
+    "Name, kana, e-mail address, phone number or passport number.":
+        "氏名・よみがな・メールアドレス・電話番号・パスポート番号で検索できます。",
     "Required. Recorded in the audit log with your name and the time.": "必須です。あなたの名前と日時とともに監査ログに記録されます。",
     "Look up": "照会する",
     "That search has expired. Search again with a reason.": "その検索は有効期限が切れました。理由を入力してもう一度検索してください。",
     "Searched for “%(query)s”. Reason: %(reason)s (recorded in the audit log).":
         "「%(query)s」で検索しました。理由：%(reason)s（監査ログに記録済み）",
-    "Families have no phone number on file yet, so a phone number finds nobody. Ask for the name, the e-mail address or the passport number.":
-        "会員の電話番号はまだ登録されていないため、電話番号では見つかりません。氏名・メールアドレス・パスポート番号をお聞きください。",
+    "No family has given this phone number (it is optional). Ask for the name, the e-mail address or the passport number.":
+        "この電話番号を登録している会員はいません（電話番号の登録は任意です）。氏名・メールアドレス・パスポート番号をお聞きください。",
     "%(num)d member": "%(num)d人",
     "Reading": "よみがな",
     "Full name": "氏名",

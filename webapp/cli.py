@@ -51,7 +51,11 @@ def load_reference_data(session) -> None:
 
 
 def init_db() -> None:
+    """Create missing tables, add columns that newer models have (nullable ones), load the reference data."""
+    from .dbutil import add_missing_columns
     db.create_all()
+    for column in add_missing_columns(db.engine, db.metadata):
+        log.info("added column %s", column)
     load_reference_data(db.session)
     db.session.commit()
 

@@ -19,3 +19,27 @@ def make_append_only(table: Table) -> None:
         event.listen(table, "after_create", ddl.execute_if(dialect="sqlite"))
     for ddl in postgres:
         event.listen(table, "after_create", ddl.execute_if(dialect="postgresql"))
+
+
+def add_missing_columns(engine, metadata) -> list[str]:
+    """Add the nullable columns a newer version of the models has to tables created by an older one
+    (``create_all`` creates missing tables but never alters existing ones). Returns "table.column" added.
+
+    Only nullable columns without a server default are added this way; anything else needs a real migration."""
+    from sqlalchemy import inspect
+    from sqlalchemy.schema import CreateColumn
+
+    inspector = inspect(engine)
+    added = []
+    with engine.begin() as conn:
+        for table in metadata.sorted_tables:
+            if not inspector.has_table(table.name):
+                continue
+            present = {c["name"] for c in inspector.get_columns(table.name)}
+            for column in table.columns:
+                if column.name in present or not column.nullable or column.primary_key:
+                    continue
+                ddl = CreateColumn(column).compile(dialect=engine.dialect)
+                conn.exec_driver_sql(f"ALTER TABLE {table.name} ADD COLUMN {ddl}")
+                added.append(f"{table.name}.{column.name}")
+    return added

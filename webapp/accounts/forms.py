@@ -12,6 +12,7 @@ from wtforms import BooleanField, DateField, EmailField, PasswordField, SelectFi
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..domain.facility_record import to_katakana
+from ..domain.phone import PhoneError, normalize_phone
 from .emails import EmailError, normalize_email
 from .passwords import MAX_LENGTH, password_problems
 
@@ -53,6 +54,15 @@ class NewPassword:
             raise ValidationError(gettext(problems[0]))
 
 
+def phone_validator(form, field):
+    """A Japanese telephone number, normalised in place (0466-12-3456)."""
+    if field.data:
+        try:
+            field.data = normalize_phone(field.data)
+        except PhoneError:
+            raise ValidationError(gettext("Enter a Japanese telephone number, for example 0466-12-3456."))
+
+
 def kana_validator(form, field):
     value = to_katakana(field.data or "")
     if value and not all(ch in KANA_CHARS for ch in value):
@@ -88,11 +98,29 @@ class DetailsForm(FlaskForm):
     name_kana = StringField(_l("Reading (kana)"), validators=[DataRequired(_l("Enter the reading.")),
                                                               Length(max=100, message=_l("This is too long.")), kana_validator])
     municipality = SelectField(_l("Municipality of residence"), validators=[DataRequired(_l("Choose your municipality."))])
+    phone = StringField(_l("Phone number (optional)"), validators=[Optional(), Length(max=30, message=_l("This is too long.")),
+                                                                   phone_validator],
+                        render_kw={"type": "tel", "inputmode": "tel"})
     password = PasswordField(_l("Password (8 characters or more)"),
                              validators=[DataRequired(_l("Choose a password.")), Length(max=MAX_LENGTH, message=_l("This is too long.")), NewPassword()])
     child_name = StringField(_l("Child's name (or a nickname)"), validators=[Optional(), Length(max=100, message=_l("This is too long."))])
     child_birth_date = DateField(_l("Birth date"), validators=[Optional()])
     child_due_date = DateField(_l("Or, for a pregnancy: expected due date"), validators=[Optional()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.municipality.choices = municipality_choices()
+
+
+class ProfileForm(FlaskForm):
+    """Name, reading, municipality and phone number, changed from the account page."""
+    name = StringField(_l("Your name"), validators=[DataRequired(_l("Enter your name.")), Length(max=100, message=_l("This is too long."))])
+    name_kana = StringField(_l("Reading (kana)"), validators=[DataRequired(_l("Enter the reading.")),
+                                                              Length(max=100, message=_l("This is too long.")), kana_validator])
+    municipality = SelectField(_l("Municipality of residence"), validators=[DataRequired(_l("Choose your municipality."))])
+    phone = StringField(_l("Phone number (optional)"), validators=[Optional(), Length(max=30, message=_l("This is too long.")),
+                                                                   phone_validator],
+                        render_kw={"type": "tel", "inputmode": "tel"})
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -26,6 +26,8 @@ class User(UserMixin, db.Model):
     name_kana: Mapped[str] = mapped_column(String(100), default="")
     municipality_code: Mapped[str | None] = mapped_column(ForeignKey("municipalities.code"))
     passport_number: Mapped[str | None] = mapped_column(String(12), unique=True)
+    # Optional, normalised (045-123-4567): lets the support center find the account when the family calls.
+    phone: Mapped[str | None] = mapped_column(String(20))
     # Bumped on logout and password change: every session and remember-me cookie carrying the old value ends.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

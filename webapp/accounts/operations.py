@@ -57,7 +57,7 @@ def child_infos(user: User) -> list[ChildInfo]:
 
 
 def create_family(session: Session, email: str, password: str, name: str, name_kana: str, municipality: str,
-                  child: dict, today: dt.date) -> User:
+                  child: dict, today: dt.date, phone: str | None = None) -> User:
     """The second step of sign-up: create the family account with its first child (or pregnancy)."""
     errors = check_child_dates(child.get("birth_date"), child.get("due_date"), today)
     if errors:
@@ -68,7 +68,8 @@ def create_family(session: Session, email: str, password: str, name: str, name_k
     if find_user(session, email):
         raise AccountError("email", N_("This e-mail address is already registered. Log in instead."))
     user = User(email=email, password_hash=hash_password(password), role=ROLE_FAMILY, name=name,
-                name_kana=name_kana, municipality_code=municipality, passport_number=new_passport_number(session))
+                name_kana=name_kana, municipality_code=municipality, phone=phone or None,
+                passport_number=new_passport_number(session))
     user.children.append(Child(name=child.get("name") or "", birth_date=child.get("birth_date"),
                                due_date=child.get("due_date")))
     session.add(user)
@@ -111,6 +112,14 @@ def save_child(session: Session, user: User, child: Child | None, name: str, bir
     child.name, child.birth_date, child.due_date = name or "", birth_date, due_date
     session.flush()
     return child
+
+
+def update_profile(session: Session, user: User, name: str, name_kana: str, municipality: str,
+                   phone: str | None) -> None:
+    """Change the family's name, reading, municipality of residence and (optional) phone number."""
+    user.name, user.name_kana, user.municipality_code = name.strip(), name_kana, municipality
+    user.phone = phone or None
+    session.flush()
 
 
 def remove_child(session: Session, user: User, child: Child) -> None:

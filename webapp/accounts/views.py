@@ -11,7 +11,7 @@ from ..extensions import db, limiter, login_manager
 from ..mail import send_mail
 from . import operations as ops
 from .forms import (ChildForm, DeleteForm, DetailsForm, EmailChangeForm, ForgotForm, LoginForm, PasswordChangeForm,
-                    ResendForm, ResetForm, SignupForm, today_jst)
+                    ProfileForm, ResendForm, ResetForm, SignupForm, today_jst)
 from .models import Child, User
 from .tokens import TokenError, issue_token, peek_token, revoke_tokens, use_token
 
@@ -104,7 +104,7 @@ def signup_confirm(token: str):
                 db.session, pending.email, form.password.data, form.name.data.strip(), form.name_kana.data,
                 form.municipality.data,
                 {"name": form.child_name.data, "birth_date": form.child_birth_date.data,
-                 "due_date": form.child_due_date.data}, today_jst())
+                 "due_date": form.child_due_date.data}, today_jst(), phone=form.phone.data)
         except TokenError as e:
             db.session.rollback()
             return render_template("accounts/link_problem.html", kind=e.kind, purpose="signup"), 400
@@ -223,6 +223,22 @@ def reset_password(token: str):
 @login_required
 def account():
     return render_template("accounts/account.html")
+
+
+@bp.route("/account/profile", methods=["GET", "POST"])
+@login_required
+def profile():
+    """Name, reading, municipality of residence and phone number."""
+    if not current_user.is_family:
+        abort(404)
+    form = ProfileForm(obj=current_user, municipality=current_user.municipality_code)
+    if form.validate_on_submit():
+        ops.update_profile(db.session, current_user, form.name.data, form.name_kana.data, form.municipality.data,
+                           form.phone.data)
+        db.session.commit()
+        flash(_("Your details were saved."))
+        return redirect(url_for("accounts.account"))
+    return render_template("accounts/profile.html", form=form)
 
 
 def _own_child(child_id: int) -> Child:

@@ -15,9 +15,8 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 from wtforms.i18n import get_translations as wtforms_translations
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..accounts.forms import EmailInput, FlaskForm, kana_validator
+from ..accounts.forms import EmailInput, FlaskForm, kana_validator, phone_validator
 from ..domain.facility_record import parse_time, validate_record
-from ..domain.phone import PhoneError, normalize_phone
 from .records import ja_names, location_raws
 
 MAX_BENEFITS = 6
@@ -51,15 +50,6 @@ class SubForm(Form):
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
-
-
-def phone_validator(form, field):
-    """A Japanese telephone number, normalised in place (0466-12-3456)."""
-    if field.data:
-        try:
-            field.data = normalize_phone(field.data)
-        except PhoneError:
-            raise ValidationError(gettext("Enter a Japanese telephone number, for example 0466-12-3456."))
 
 
 def time_validator(form, field):

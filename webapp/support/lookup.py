@@ -1,9 +1,9 @@
-"""Member lookup for the agents' console: find family accounts by name, kana, e-mail or passport number, and
-summarise one account read-only — account state, children with masked birth dates, passport validity, coupon
+"""Member lookup for the agents' console: find family accounts by name, kana, e-mail, phone or passport number,
+and summarise one account read-only — account state, children with masked birth dates, passport validity, coupon
 balances and recent redemptions. Plain functions on a session; nothing here writes.
 
-Families have no phone number on file yet, so a phone number cannot find anyone (:func:`looks_like_phone`
-lets the console say so)."""
+The phone number is optional for families, so a number may find nobody (:func:`looks_like_phone` lets the
+console say to ask for the name or e-mail address instead)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -12,7 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import false, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..accounts.models import ROLE_FAMILY, Child, EmailToken, User
@@ -43,10 +43,18 @@ def passport_digits(text: str) -> str | None:
     return digits if _PASSPORT.match(digits) else None
 
 
+def phone_digits(text: str) -> str | None:
+    """The digits of the Japanese phone number in ``text`` (+81 → 0; hyphens, spaces, full width), or None.
+    A 10-digit number starting with 0 may also be a passport number: :func:`find_members` tries both."""
+    digits = re.sub(r"[\s\-‐‑–—−ー()]", "", _fold(text))
+    if not _PHONE.match(digits):
+        return None
+    return "0" + digits[3:] if digits.startswith("+81") else digits
+
+
 def looks_like_phone(text: str) -> bool:
-    """True when ``text`` is a phone number (families have no phone on file, so the console explains)."""
-    digits = re.sub(r"[\s\-()]", "", _fold(text))
-    return bool(_PHONE.match(digits)) and not passport_digits(text)
+    """True when ``text`` is a phone number."""
+    return phone_digits(text) is not None
 
 
 def _like(term: str) -> str:
@@ -55,7 +63,7 @@ def _like(term: str) -> str:
 
 def find_members(session: Session, text: str, limit: int = MAX_RESULTS) -> list[User]:
     """Family accounts matching ``text``: the exact e-mail address (any case, full width accepted), the exact
-    passport number, or a name / reading containing every word (hiragana, katakana and half-width kana all
+    passport number, the phone number (any hyphenation), or a name / reading containing every word (hiragana, katakana and half-width kana all
     match the stored katakana reading). Only families: staff accounts are never listed."""
     value = _fold(text)
     if not value:
@@ -63,8 +71,12 @@ def find_members(session: Session, text: str, limit: int = MAX_RESULTS) -> list[
     stmt = select(User).where(User.role == ROLE_FAMILY)
     if "@" in value:
         stmt = stmt.where(func.lower(User.email) == value.lower())
-    elif passport_digits(value):
-        stmt = stmt.where(User.passport_number == passport_digits(value))
+    elif passport_digits(value) or phone_digits(value):
+        passport, phone = passport_digits(value), phone_digits(value)
+        stmt = stmt.where(or_(
+            User.passport_number == passport if passport else false(),
+            # phones are stored normalised with hyphens (045-123-4567): compare the digits
+            func.replace(User.phone, "-", "") == phone if phone else false()))
     else:
         for word in value.replace("\u3000", " ").split():
             kana = to_katakana(word)
