@@ -30,6 +30,7 @@ def audit(demo_app):
                 return r.violations.map(v => ({id: v.id, impact: v.impact,
                     nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
             }""")
+        run.page, run.base = page, server.url
         yield run
         browser.close()
 
@@ -42,3 +43,30 @@ def audit(demo_app):
 def test_no_accessibility_violations(audit, path):
     violations = audit(path)
     assert violations == [], violations
+
+
+def test_family_pages_have_no_accessibility_violations(audit, demo_app):
+    """Logged in as a family: the pages used every day, and the forms to change one's details."""
+    import datetime as dt
+
+    from webapp.accounts.models import Child, User
+    from webapp.accounts.passwords import hash_password
+    from webapp.extensions import db
+    password = "a11y の確認用パスワード"
+    with demo_app.app_context():
+        user = User(email="a11y-family@example.jp", password_hash=hash_password(password), role="family",
+                    name="松本 さくら", name_kana="マツモト サクラ", municipality_code="142051",
+                    passport_number="9990000017", phone="045-123-4567")
+        user.children.append(Child(name="そら", birth_date=dt.date(2024, 5, 10)))
+        db.session.add(user)
+        db.session.commit()
+    page = audit.page
+    page.goto(audit.base + "/login")
+    page.fill("#email", "a11y-family@example.jp")
+    page.fill("#password", password)
+    page.click("button.primary")
+    page.wait_for_load_state()
+    for path in ("/account", "/account/profile", "/passport", "/coupons", "/coupons/history", "/coupons/claim"):
+        violations = audit(path)
+        assert page.url.endswith(path), page.url  # really logged in, not sent to the login page
+        assert violations == [], (path, violations)
