@@ -255,6 +255,38 @@ def test_users_search_and_roles(site, browserish):
     assert "（あなた）" in browserish.get("/admin/users").get_data(as_text=True)
 
 
+def test_suspending_an_account_ends_its_sessions_and_refuses_login(site, browserish):
+    from .test_registration_helpers import PASSWORD, login
+    with site.app_context():
+        helper_id, helper_email = (lambda u: (u.id, u.email))(make_user("agent", "leaver@example.jp"))
+    theirs = type(browserish)(site.test_client())
+    login(theirs, helper_email)
+    assert theirs.get("/support/").status_code == 200
+    me = staff(site, browserish)
+
+    def set_active(user_id, active):
+        return browserish.submit(f"/admin/users/{user_id}/active", {"active": active}, page_url=CSRF_PAGE)
+
+    r = set_active(helper_id, "0")
+    assert "利用停止にし" in browserish.get(r.headers["Location"]).get_data(as_text=True)
+    assert "利用停止中" in browserish.get("/admin/users?email=leaver").get_data(as_text=True)
+    r = theirs.get("/support/")  # the open session ended at once
+    assert r.status_code == 302 and "/login" in r.headers["Location"]
+    r = theirs.submit("/login", {"email": helper_email, "password": PASSWORD})
+    assert r.status_code == 200 and "利用停止中" in r.get_data(as_text=True)
+    r = theirs.submit("/login", {"email": helper_email, "password": "wrong password 123"})
+    assert "利用停止中" not in r.get_data(as_text=True)  # said only to whoever knows the password
+    r = set_active(me, "0")
+    assert "自分のアカウントは利用停止にできません" in browserish.get(r.headers["Location"]).get_data(as_text=True)
+    assert set_active(helper_id, "maybe").status_code == 302
+    with site.app_context():
+        assert db.session.get(User, me).deactivated_at is None
+        assert db.session.get(User, helper_id).deactivated_at is not None
+    set_active(helper_id, "1")
+    login(theirs, helper_email)
+    assert theirs.get("/support/").status_code == 200
+
+
 @pytest.mark.parametrize("path", ["/admin/", "/admin/applications?status=approved", "/admin/facilities",
                                   "/admin/notices", "/admin/users", "/admin/facilities/import"])
 def test_admin_pages_in_english(site, browserish, path):

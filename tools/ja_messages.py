@@ -278,3 +278,18 @@ JA.update({
     "Your details were saved.": "登録情報を保存しました。",
     "Back to the account page": "アカウントのページに戻る",
 })
+
+# Suspending accounts (programme office).
+JA.update({
+    "This account has been suspended. Please contact the programme office.":
+        "このアカウントは利用停止中です。事務局にお問い合わせください。",
+    "You cannot suspend your own account.": "自分のアカウントは利用停止にできません。",
+    "%(email)s can log in again.": "%(email)s は再びログインできるようになりました。",
+    "%(email)s is suspended and logged out everywhere.": "%(email)s を利用停止にし、すべての端末でログアウトさせました。",
+    "Access": "利用",
+    "Suspended": "利用停止中",
+    "Suspend": "利用停止",
+    "Restore": "利用再開",
+    "Suspend %(email)s": "%(email)s を利用停止にする",
+    "Restore %(email)s": "%(email)s の利用を再開する",
+})

@@ -32,6 +32,8 @@ class User(UserMixin, db.Model):
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # Set by the programme office to suspend an account (a staff member who left, misuse): no login, no session.
+    deactivated_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
     children: Mapped[list["Child"]] = relationship(back_populates="user", cascade="all, delete-orphan",
                                                    order_by="Child.id", lazy="selectin")
@@ -40,6 +42,11 @@ class User(UserMixin, db.Model):
     def get_id(self) -> str:
         """Flask-Login's session key: the id and the session version, so bumping the version logs out."""
         return f"{self.id}:{self.session_version}"
+
+    @property
+    def is_active(self) -> bool:
+        """Flask-Login: a deactivated account cannot log in."""
+        return self.deactivated_at is None
 
     @property
     def is_family(self) -> bool:

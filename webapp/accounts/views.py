@@ -27,7 +27,9 @@ def load_user(key: str):
     except (ValueError, AttributeError):
         return None
     user = db.session.get(User, user_id)
-    return user if user is not None and user.session_version == version else None
+    if user is None or user.session_version != version or not user.is_active:
+        return None
+    return user
 
 
 def _mail(to: str, template: str, subject: str, **context) -> None:
@@ -135,6 +137,9 @@ def login():
         user = ops.authenticate(db.session, email, form.password.data) if email else None
         if user is None:
             form.form_errors.append(_("The e-mail address or the password is not correct."))
+        elif not user.is_active:
+            db.session.rollback()
+            form.form_errors.append(_("This account has been suspended. Please contact the programme office."))
         else:
             db.session.commit()
             next_url = _safe_next(request.args.get("next"))

@@ -12,7 +12,7 @@ from ..extensions import db
 from ..timeutil import utcnow
 from . import notices as nops
 from . import operations as ops
-from .forms import ConfirmForm, NoticeForm, RoleForm
+from .forms import ActiveForm, ConfirmForm, NoticeForm, RoleForm
 from .models import Notice
 from .views import admin_only, bp, page_arg, role_label, to_jst, to_utc
 
@@ -81,6 +81,29 @@ def users():
     forms = {u.id: RoleForm(formdata=None, data={"role": u.role}, prefix=f"u{u.id}") for u in rows}
     return render_template("admin/users.html", rows=rows, total=total, email=email, role=role, roles=ROLES,
                            forms=forms, page=page, per_page=USERS_PER_PAGE)
+
+
+@bp.route("/users/<int:user_id>/active", methods=["POST"])
+@admin_only
+def set_active(user_id: int):
+    """Suspend or restore an account (``active`` = "0" or "1")."""
+    user = db.session.get(User, user_id) or abort(404)
+    form = ActiveForm()
+    back = request.form.get("back") or url_for(".users")
+    if not back.startswith("/admin/users"):
+        back = url_for(".users")
+    if not form.validate_on_submit() or form.active.data not in ("0", "1"):
+        flash(_("The form expired. Please send it again."))
+        return redirect(back)
+    try:
+        ops.set_active(db.session, current_user.id, user, form.active.data == "1")
+        db.session.commit()
+        flash(_("%(email)s can log in again.", email=user.email) if form.active.data == "1"
+              else _("%(email)s is suspended and logged out everywhere.", email=user.email))
+    except ops.AdminError as e:
+        db.session.rollback()
+        flash(_(e.errors[0][1]))
+    return redirect(back)
 
 
 @bp.route("/users/<int:user_id>/role", methods=["POST"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import gettext, lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DateTimeLocalField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateTimeLocalField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..accounts.forms import FlaskForm
@@ -98,6 +98,10 @@ class NoticeForm(FlaskForm):
                                       validators=[DataRequired(_l("Enter when the notice appears."))])
     publish_until = DateTimeLocalField(_l("Until (Japan time, optional)"), format="%Y-%m-%dT%H:%M",
                                        validators=[Optional()])
+
+
+class ActiveForm(FlaskForm):
+    active = HiddenField()
 
 
 class RoleForm(FlaskForm):

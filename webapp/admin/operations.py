@@ -173,6 +173,19 @@ def find_users(session: Session, email: str, role: str | None, page: int,
     return list(rows), total
 
 
+def set_active(session: Session, actor_id: int, user: User, active: bool) -> None:
+    """Suspend (or restore) an account. Suspending ends its sessions at once; nobody suspends themselves."""
+    if user.id == actor_id:
+        raise AdminError([("user", N_("You cannot suspend your own account."))])
+    if active:
+        user.deactivated_at = None
+    elif user.deactivated_at is None:
+        user.deactivated_at = utcnow()
+        user.session_version += 1  # every session and remember-me cookie of the account ends now
+    log.info("user %s: %s (by user %s)", user.id, "restored" if active else "suspended", actor_id)
+    session.flush()
+
+
 def change_role(session: Session, actor_id: int, user: User, role: str) -> None:
     """Give ``user`` another role; nobody changes their own (an admin cannot lock the office out by mistake)."""
     if user.id == actor_id:
