@@ -11,6 +11,7 @@ cheaply when the generation changes. Whoosh segments are not crash-safe: after a
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
@@ -23,7 +24,9 @@ from typing import Iterable
 from whoosh import index as whoosh_index
 from whoosh.writing import LockError
 
+from .analysis import normalize
 from .query import SearchQuery, SearchResult, Snapshot, execute
+from .readings import content_words
 from .schema import build_schema, to_fields
 
 log = logging.getLogger(__name__)
@@ -220,9 +223,23 @@ class SearchIndex:
         self._ix_path = None
 
     def search(self, query: SearchQuery) -> SearchResult:
-        """Run ``query``: matching ids for the requested page with highlights, the total and facet counts."""
+        """Run ``query``: matching ids for the requested page with highlights, the total and facet counts.
+
+        A query typed as a phrase that finds nothing as typed (藤沢で授乳室があるところ) is tried again with its
+        content words (藤沢 授乳室); the result then says so in ``relaxed_from``."""
         with self._lock:
-            return execute(self._current_snapshot(), query)
+            snap = self._current_snapshot()
+            result = execute(snap, query)
+            if result.total or not query.text:
+                return result
+            words = content_words(query.text)
+            if not words or [normalize(w) for w in words] == result.words:
+                return result
+            relaxed = execute(snap, dataclasses.replace(query, text=" ".join(words)))
+            if not relaxed.total:
+                return result
+            relaxed.relaxed_from, relaxed.searched_as = query.text, words
+            return relaxed
 
     def doc_count(self) -> int:
         with self._lock:

@@ -74,6 +74,8 @@ class SearchResult:
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
     open_now: int | None = None
     words: list[str] = field(default_factory=list)
+    relaxed_from: str | None = None    # the query as typed, when it found nothing and its content words were used
+    searched_as: list[str] = field(default_factory=list)  # those content words, as typed (for display)
 
 
 class Snapshot:

@@ -1,5 +1,6 @@
-"""Kana readings of text written in kanji, added to the index so that a query typed in kana finds it
-(むさしこすぎ → 武蔵小杉, くげぬま → 鵠沼, かいてんずし → 回転鮨).
+"""Sudachi-based analysis: kana readings of text written in kanji, added to the index so that a query typed in
+kana finds it (むさしこすぎ → 武蔵小杉, くげぬま → 鵠沼, かいてんずし → 回転鮨); and the content words of a query
+typed as a phrase (:func:`content_words`), to retry one that found nothing.
 
 Readings come from Sudachi (SudachiPy, core dictionary) at index time only: queries are folded as usual and
 meet the reading's n-grams, so searching needs no analyser. Only words that contain a kanji are read; other
@@ -43,3 +44,28 @@ def reading(text: str | None, proper_nouns_only: bool = False) -> str:
         return ""
     words = (_read_word(w, proper_nouns_only) for w in text[:MAX_CHARS].split() if has_kanji(w))
     return " ".join(w for w in words if w)
+
+
+# Words that carry no search meaning on their own in a query written as a phrase (藤沢で授乳室があるところ).
+_QUERY_STOPWORDS = frozenset({"ところ", "とこ", "所", "お店", "店", "場所", "施設", "もの", "こと", "近く", "周辺",
+                              "辺り", "あたり", "おすすめ", "オススメ"})
+_CONTENT_POS = frozenset({"名詞", "接頭辞", "接尾辞", "形状詞"})
+
+
+def content_words(text: str) -> list[str]:
+    """The content words of a query typed as a phrase: runs of nouns (with their prefixes and suffixes) between
+    particles, verbs and adjectives, generic words like ところ dropped. 「茅ヶ崎の授乳室」 → [茅ヶ崎, 授乳室],
+    「おむつ替えができるカフェ」 → [おむつ替え, カフェ]. Used to retry a query that found nothing as typed."""
+    out: list[str] = []
+    for part in (text or "")[:200].split():
+        with _lock:
+            morphemes = [(m.surface(), m.part_of_speech()[0]) for m in _tokenizer().tokenize(part)]
+        run = ""
+        for surface, pos in morphemes + [("", "")]:
+            if pos in _CONTENT_POS:
+                run += surface
+                continue
+            if run and run not in _QUERY_STOPWORDS:
+                out.append(run)
+            run = ""
+    return list(dict.fromkeys(out))

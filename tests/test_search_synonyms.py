@@ -92,3 +92,14 @@ def test_the_synonyms_file_is_validated(tmp_path):
         path.write_text(json.dumps(bad, ensure_ascii=False), encoding="utf-8")
         with pytest.raises(SynonymDataError):
             load_groups(str(path))
+
+
+def test_a_phrase_that_finds_nothing_is_retried_with_its_content_words(index):
+    result = index.search(SearchQuery(text="鵠沼の海の家があるところ"))
+    assert [h.id for h in result.hits] == ["R2"]
+    assert result.relaxed_from == "鵠沼の海の家があるところ" and result.searched_as[0] == "鵠沼"
+    assert "ところ" not in result.searched_as and "ある" not in result.searched_as
+    direct = index.search(SearchQuery(text="鵠沼 海の家"))
+    assert direct.relaxed_from is None and [h.id for h in direct.hits] == ["R2"]  # found as typed: not relaxed
+    nothing = index.search(SearchQuery(text="火星の宇宙港があるところ"))
+    assert nothing.total == 0 and nothing.relaxed_from is None

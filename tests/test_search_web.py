@@ -184,3 +184,12 @@ def test_production_refuses_the_development_secret(tmp_path):
     with pytest.raises(RuntimeError):
         create_app({"ENV_PRODUCTION": True, "SECRET_KEY": "dev-only-insecure-secret-key",
                     "SQLALCHEMY_DATABASE_URI": "sqlite:///" + str(tmp_path / "x.db")})
+
+
+def test_a_phrase_query_is_retried_and_the_page_says_so(demo_client):
+    html = demo_client.get("/search?q=藤沢で授乳室があるところ").get_data(as_text=True)
+    assert "そのままでは見つからなかったため" in html and "「藤沢」、「授乳室」" in html
+    data = demo_client.get("/api/v1/facilities?q=藤沢で授乳室があるところ&per_page=50").get_json()
+    assert data["relaxed_from"] == "藤沢で授乳室があるところ" and data["total"] > 0
+    assert "藤沢市子育て支援センター" in [i["name"] for i in data["items"]]
+    assert demo_client.get("/api/v1/facilities?q=藤沢").get_json()["relaxed_from"] is None

@@ -293,3 +293,10 @@ JA.update({
     "Suspend %(email)s": "%(email)s を利用停止にする",
     "Restore %(email)s": "%(email)s の利用を再開する",
 })
+
+# A query typed as a phrase, retried with its content words.
+JA.update({
+    "Nothing matched “%(typed)s” as written, so these places match all of: %(words)s.":
+        "「%(typed)s」そのままでは見つからなかったため、%(words)s をすべて含む施設を表示しています。",
+})
+JA.update({", ": "、", "“%(word)s”": "「%(word)s」"})

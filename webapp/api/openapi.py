@@ -65,6 +65,10 @@ def openapi_document() -> dict:
                         "type": "object", "required": ["total", "page", "per_page", "items", "facets"],
                         "properties": {"total": {"type": "integer"}, "page": {"type": "integer"},
                                        "per_page": {"type": "integer"}, "sort": {"type": "string"},
+                                       "relaxed_from": {"type": ["string", "null"], "description":
+                                                        "the query as typed when it matched nothing and its "
+                                                        "content words (藤沢 授乳室 for 藤沢で授乳室があるところ) "
+                                                        "were searched instead"},
                                        "items": {"type": "array", "items": {"$ref": "#/components/schemas/Facility"}},
                                        "facets": {"type": "object"}}}}}},
                     "400": {"description": "Invalid parameter",

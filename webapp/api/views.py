@@ -66,6 +66,7 @@ def facilities():
         return error(400, "invalid_parameter", f"{param}: {message}", param)
     return jsonify({
         "total": result.total,
+        "relaxed_from": result.relaxed_from,
         "page": result.page,
         "per_page": result.per_page,
         "sort": parsed.query.sort,

@@ -5,7 +5,7 @@ import dataclasses
 import logging
 
 from flask import Blueprint, abort, render_template, request, url_for
-from flask_babel import get_locale, lazy_gettext as _l
+from flask_babel import get_locale, gettext as _, lazy_gettext as _l
 from sqlalchemy import select
 
 from search_index import IndexMissing, SearchQuery, is_open_at
@@ -93,7 +93,9 @@ def results():
     now = parsed.query.now
     open_now = {f.external_id: is_open_at(f.open_days, f.opens, f.closes, now.weekday(), now.hour * 60 + now.minute)
                 for _, f in items}
+    relaxed_words = _(", ").join(_("“%(word)s”", word=w) for w in result.searched_as)
     return render_template("search/results.html", parsed=parsed, q=parsed.query, result=result, items=items,
+                           relaxed_words=relaxed_words,
                            suggestions=suggestions, open_now=open_now, sort_choices=SORT_CHOICES,
                            active_filters=active_filters(parsed, refs), labels=facet_labels(refs), **refs)
 
