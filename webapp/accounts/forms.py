@@ -93,7 +93,8 @@ def municipality_choices():
     return [("", gettext("Choose"))] + [(m.code, localized(m)) for m in rows]
 
 
-class DetailsForm(FlaskForm):
+class ProfileForm(FlaskForm):
+    """Name, reading, municipality and phone number: given at sign-up, changed from the account page."""
     name = StringField(_l("Your name"), validators=[DataRequired(_l("Enter your name.")), Length(max=100, message=_l("This is too long."))])
     name_kana = StringField(_l("Reading (kana)"), validators=[DataRequired(_l("Enter the reading.")),
                                                               Length(max=100, message=_l("This is too long.")), kana_validator])
@@ -101,30 +102,19 @@ class DetailsForm(FlaskForm):
     phone = StringField(_l("Phone number (optional)"), validators=[Optional(), Length(max=30, message=_l("This is too long.")),
                                                                    phone_validator],
                         render_kw={"type": "tel", "inputmode": "tel"})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.municipality.choices = municipality_choices()
+
+
+class DetailsForm(ProfileForm):
+    """Sign-up step 2: the profile, a password and the first child (or pregnancy)."""
     password = PasswordField(_l("Password (8 characters or more)"),
                              validators=[DataRequired(_l("Choose a password.")), Length(max=MAX_LENGTH, message=_l("This is too long.")), NewPassword()])
     child_name = StringField(_l("Child's name (or a nickname)"), validators=[Optional(), Length(max=100, message=_l("This is too long."))])
     child_birth_date = DateField(_l("Birth date"), validators=[Optional()])
     child_due_date = DateField(_l("Or, for a pregnancy: expected due date"), validators=[Optional()])
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.municipality.choices = municipality_choices()
-
-
-class ProfileForm(FlaskForm):
-    """Name, reading, municipality and phone number, changed from the account page."""
-    name = StringField(_l("Your name"), validators=[DataRequired(_l("Enter your name.")), Length(max=100, message=_l("This is too long."))])
-    name_kana = StringField(_l("Reading (kana)"), validators=[DataRequired(_l("Enter the reading.")),
-                                                              Length(max=100, message=_l("This is too long.")), kana_validator])
-    municipality = SelectField(_l("Municipality of residence"), validators=[DataRequired(_l("Choose your municipality."))])
-    phone = StringField(_l("Phone number (optional)"), validators=[Optional(), Length(max=30, message=_l("This is too long.")),
-                                                                   phone_validator],
-                        render_kw={"type": "tel", "inputmode": "tel"})
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.municipality.choices = municipality_choices()
 
 
 class ChildForm(FlaskForm):
