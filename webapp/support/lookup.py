@@ -22,6 +22,7 @@ from ..coupons.models import KIND_REDEEM, KIND_REVERSAL, CouponSet, LedgerEntry
 from ..coupons.operations import balances, valid_until
 from ..domain.facility_record import to_katakana
 from ..domain.passport import passport_status
+from ..domain.phone import PhoneError, normalize_phone
 from ..models import CouponService
 
 log = logging.getLogger(__name__)
@@ -30,7 +31,6 @@ MAX_RESULTS = 20
 RECENT_USES = 10
 SPECIAL_VALIDITY = (MAMA_HELP, POSTPARTUM_HOUSEWORK)   # services whose coupons expire on their own dates
 _PASSPORT = re.compile(r"^\d{10}$")
-_PHONE = re.compile(r"^(?:\+81|0)\d{9,10}$")
 
 
 def _fold(text: str) -> str:
@@ -43,18 +43,18 @@ def passport_digits(text: str) -> str | None:
     return digits if _PASSPORT.match(digits) else None
 
 
-def phone_digits(text: str) -> str | None:
-    """The digits of the Japanese phone number in ``text`` (+81 → 0; hyphens, spaces, full width), or None.
+def phone_number(text: str) -> str | None:
+    """The phone number in ``text``, normalised as the accounts store it (045-123-4567), or None.
     A 10-digit number starting with 0 may also be a passport number: :func:`find_members` tries both."""
-    digits = re.sub(r"[\s\-‐‑–—−ー()]", "", _fold(text))
-    if not _PHONE.match(digits):
+    try:
+        return normalize_phone(text)
+    except PhoneError:
         return None
-    return "0" + digits[3:] if digits.startswith("+81") else digits
 
 
 def looks_like_phone(text: str) -> bool:
     """True when ``text`` is a phone number."""
-    return phone_digits(text) is not None
+    return phone_number(text) is not None
 
 
 def _like(term: str) -> str:
@@ -71,12 +71,10 @@ def find_members(session: Session, text: str, limit: int = MAX_RESULTS) -> list[
     stmt = select(User).where(User.role == ROLE_FAMILY)
     if "@" in value:
         stmt = stmt.where(func.lower(User.email) == value.lower())
-    elif passport_digits(value) or phone_digits(value):
-        passport, phone = passport_digits(value), phone_digits(value)
-        stmt = stmt.where(or_(
-            User.passport_number == passport if passport else false(),
-            # phones are stored normalised with hyphens (045-123-4567): compare the digits
-            func.replace(User.phone, "-", "") == phone if phone else false()))
+    elif passport_digits(value) or phone_number(value):
+        passport, phone = passport_digits(value), phone_number(value)
+        stmt = stmt.where(or_(User.passport_number == passport if passport else false(),
+                              User.phone == phone if phone else false()))
     else:
         for word in value.replace("\u3000", " ").split():
             kana = to_katakana(word)
