@@ -56,6 +56,11 @@ def _is_kanji(ch: str) -> bool:
     return 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0xF900 <= o <= 0xFAFF or ch in "々〆"
 
 
+def has_kanji(text: str) -> bool:
+    """Whether ``text`` contains a kanji (or 々, 〆)."""
+    return any(_is_kanji(ch) for ch in text)
+
+
 def _is_kana(ch: str) -> bool:
     return 0x30A1 <= ord(ch) <= 0x30FA
 

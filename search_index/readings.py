@@ -12,12 +12,10 @@ from __future__ import annotations
 import threading
 from functools import lru_cache
 
+from .analysis import has_kanji
+
 MAX_CHARS = 4000  # longer texts are read up to here (descriptions are short; this bounds the cost)
 _lock = threading.Lock()  # a Sudachi tokenizer must not be used by two threads at once
-
-
-def has_kanji(text: str) -> bool:
-    return any("\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or ch in "々〆ヶ" for ch in text)
 
 
 @lru_cache(maxsize=1)

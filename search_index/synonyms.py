@@ -13,23 +13,30 @@ import json
 import os
 import re
 from functools import lru_cache
+from typing import NamedTuple
 
-from .analysis import alternatives, normalize
+from .analysis import alternatives, has_kanji, normalize
 
 DATA_FILE = os.path.join(os.path.dirname(__file__), "data", "synonyms.json")
 MAX_FORMS = 16
 _HONORIFIC = normalize("さん")
 # Members written in hiragana (はいしゃ) are how people type, not how listings write: searched for only when typed.
 _HIRAGANA = re.compile(r"[\u3041-\u309f]+")
-_TARGETS: dict[tuple[str, ...], tuple[str, ...]] = {}
 
 
 class SynonymDataError(ValueError):
     """The synonyms file breaks its format (the message says where)."""
 
 
-def load_groups(path: str = DATA_FILE) -> list[tuple[str, ...]]:
-    """The synonym groups of ``path``, folded; raises SynonymDataError on a malformed file."""
+class Group(NamedTuple):
+    """One group, folded: all its ``members`` (what may be typed) and the ``targets`` searched for in documents
+    (:func:`specific` enough and not written in hiragana in the file)."""
+    members: tuple[str, ...]
+    targets: tuple[str, ...]
+
+
+def load_groups(path: str = DATA_FILE) -> list[Group]:
+    """The synonym groups of ``path``; raises SynonymDataError on a malformed file."""
     with open(path, encoding="utf-8") as f:
         data = json.load(f)
     if not isinstance(data, dict) or data.get("version") != 1 or not isinstance(data.get("groups"), list):
@@ -43,26 +50,24 @@ def load_groups(path: str = DATA_FILE) -> list[tuple[str, ...]]:
             raise SynonymDataError(f"{path}: group {i} has an empty or multi-word member: {group}")
         if len(set(folded)) != len(folded) or len(folded) < 2:
             raise SynonymDataError(f"{path}: group {i} needs two or more different members: {group}")
-        groups.append(tuple(folded))
         targets = tuple(f for m, f in zip(group, folded) if not _HIRAGANA.fullmatch(m) and specific(f))
-        _TARGETS[tuple(folded)] = targets
+        groups.append(Group(tuple(folded), targets))
     return groups
 
 
 def specific(form: str) -> bool:
     """Whether a folded form is specific enough to search documents for: two characters or more with a kanji,
     three or more otherwise (パン or 宿 alone would also find ジャパン or 新宿)."""
-    has_kanji = any("\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" for ch in form)
-    return len(form) >= (2 if has_kanji else 3)
+    return len(form) >= (2 if has_kanji(form) else 3)
 
 
 @lru_cache(maxsize=1)
 def _table() -> dict[str, tuple[str, ...]]:
     table: dict[str, dict[str, None]] = {}
     for group in load_groups():
-        for member in group:
+        for member in group.members:
             others = table.setdefault(member, {})
-            for other in _TARGETS[group]:
+            for other in group.targets:
                 if other != member:
                     others.setdefault(other, None)
     # longest members first, so 耳鼻咽喉科 is tried before 耳鼻科 and 中華そば before そば
