@@ -83,16 +83,20 @@ def users():
                            forms=forms, page=page, per_page=USERS_PER_PAGE)
 
 
+def _back_to_users() -> str:
+    """The users page the form was sent from (its search and page kept), never anywhere else."""
+    back = request.form.get("back") or ""
+    return back if back.startswith("/admin/users") else url_for(".users")
+
+
 @bp.route("/users/<int:user_id>/active", methods=["POST"])
 @admin_only
 def set_active(user_id: int):
     """Suspend or restore an account (``active`` = "0" or "1")."""
     user = db.session.get(User, user_id) or abort(404)
     form = ActiveForm()
-    back = request.form.get("back") or url_for(".users")
-    if not back.startswith("/admin/users"):
-        back = url_for(".users")
-    if not form.validate_on_submit() or form.active.data not in ("0", "1"):
+    back = _back_to_users()
+    if not form.validate_on_submit():
         flash(_("The form expired. Please send it again."))
         return redirect(back)
     try:
@@ -111,9 +115,7 @@ def set_active(user_id: int):
 def change_role(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
     form = RoleForm(prefix=f"u{user_id}")
-    back = request.form.get("back") or url_for(".users")
-    if not back.startswith("/admin/users"):
-        back = url_for(".users")
+    back = _back_to_users()
     if not form.validate_on_submit():
         flash(_("Choose one of the roles."))
         return redirect(back)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import gettext, lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateTimeLocalField, HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import AnyOf, DataRequired, Length, Optional
 
 from ..accounts.forms import FlaskForm
 from ..accounts.models import ROLES
@@ -101,7 +101,8 @@ class NoticeForm(FlaskForm):
 
 
 class ActiveForm(FlaskForm):
-    active = HiddenField()
+    """Suspend ("0") or restore ("1") an account."""
+    active = HiddenField(validators=[AnyOf(("0", "1"))])
 
 
 class RoleForm(FlaskForm):

