@@ -18,7 +18,7 @@ $(VENV)/.stamp-install: setup.cfg pyproject.toml
 install: $(VENV)/.stamp-install translations
 
 translations: $(VENV)/.stamp-install
-	$(VENV)/bin/pybabel compile -d webapp/translations >/dev/null
+	$(FLASK) translate compile >/dev/null
 
 # Debian's chromium (and CJK fonts so pages render Japanese) for the browser tests.
 chromium:

@@ -1,9 +1,13 @@
 """Language choice: Japanese by default, English on request (remembered in a cookie)."""
 from __future__ import annotations
 
+import os
 from urllib.parse import urlparse
 
+import click
 from flask import Blueprint, current_app, redirect, request
+
+from . import catalogs
 
 LANG_COOKIE = "lang"
 bp = Blueprint("i18n", __name__)
@@ -40,8 +44,63 @@ def set_language(code: str):
     return response
 
 
+@click.group("translate")
+def translate_cli():
+    """Message catalogs (webapp/translations/<lang>/LC_MESSAGES/messages.po, the source of truth)."""
+
+
+@translate_cli.command("extract")
+@click.option("-o", "--output", default=os.path.join(catalogs.TRANSLATIONS, "messages.pot"), show_default=True)
+def translate_extract(output: str) -> None:
+    """Write the template of every message the code asks for."""
+    template = catalogs.extract()
+    catalogs.write_catalog(output, template)
+    click.echo("%d messages -> %s" % (len(catalogs.template_ids(template)), output))
+
+
+@translate_cli.command("update")
+@click.option("-d", "--directory", default=catalogs.TRANSLATIONS, show_default=True, help="translations directory")
+def translate_update(directory: str) -> None:
+    """Add new messages to every catalog and drop unused ones; lists what still needs translating."""
+    for language, count in catalogs.update(directory).items():
+        click.echo("%s: %d untranslated" % (language, count))
+    problems = [p for p in catalogs.check_all(directory) if p.what == "missing translation"]
+    for problem in problems:
+        click.echo(str(problem))
+
+
+@translate_cli.command("compile")
+@click.option("-d", "--directory", default=catalogs.TRANSLATIONS, show_default=True, help="translations directory")
+def translate_compile(directory: str) -> None:
+    """Compile the catalogs into the .mo files the app reads."""
+    click.echo("compiled: %s" % ", ".join(catalogs.compile_catalogs(directory)))
+
+
+@translate_cli.command("check")
+@click.option("-d", "--directory", default=catalogs.TRANSLATIONS, show_default=True, help="translations directory")
+def translate_check(directory: str) -> None:
+    """Fail on a missing, untranslated or fuzzy message, or on placeholders that differ."""
+    problems = catalogs.check_all(directory)
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    if problems:
+        raise click.ClickException("%d problem(s) in the catalogs" % len(problems))
+    click.echo("catalogs complete: %s" % ", ".join(catalogs.languages(directory)))
+
+
+@translate_cli.command("init")
+@click.argument("language")
+def translate_init(language: str) -> None:
+    """Start the catalog of a new language (then translate it, and add it to LANGUAGES)."""
+    try:
+        click.echo("created %s" % catalogs.init_language(language))
+    except FileExistsError as e:
+        raise click.ClickException("%s already exists: use `flask translate update`" % e) from None
+
+
 def init_app(app) -> None:
     app.register_blueprint(bp)
+    app.cli.add_command(translate_cli)
 
     @app.context_processor
     def inject_locale():
