@@ -7,7 +7,7 @@ FLASK := $(VENV)/bin/flask --app webapp
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test test-sqlite test-pg install install-test chromium translations db demo reindex bench bench-search bench-redeem clean
+.PHONY: run test lint test-sqlite test-pg install install-test chromium translations db demo reindex bench bench-search bench-redeem clean
 
 $(VENV)/.stamp-install: setup.cfg pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,13 @@ run: demo reindex
 	SESSION_COOKIE_SECURE=0 MAIL_BACKEND=$${MAIL_BACKEND:-outbox} $(FLASK) run --debug --host 127.0.0.1 --port 5000
 
 test: install chromium node_modules/.package-lock.json test-sqlite test-pg
+
+# Lint, types and import boundaries (configured in pyproject.toml and setup.cfg), then the catalogs.
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports --no-cache
+	$(FLASK) translate check
 
 test-sqlite:
 	$(PY) -m pytest -q

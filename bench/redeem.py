@@ -119,7 +119,6 @@ def make_app(database: str, tmp: str):
     """A fresh database (a SQLite file, or a new PostgreSQL schema) with the reference data."""
     from webapp import create_app
     from webapp.cli import init_db
-    from webapp.extensions import db
     config = {"SECRET_KEY": "bench-" + uuid.uuid4().hex, "SEARCH_INDEX_DIR": os.path.join(tmp, "index"),
               "SEARCH_INDEX_MODE": "inline", "TESTING": True}
     if database == "sqlite":

@@ -5,6 +5,7 @@ import uuid
 
 import pytest
 from sqlalchemy import select, text
+from sqlalchemy.exc import DBAPIError
 
 from webapp.coupons import domain as d
 from webapp.coupons import operations as ops
@@ -124,11 +125,11 @@ def test_ledger_is_append_only_in_the_database(ref_app):
     with ref_app.app_context():
         s = cf.claimed_set()
         db.session.commit()
-        with pytest.raises(Exception):
+        with pytest.raises(DBAPIError):
             db.session.execute(text("UPDATE coupon_ledger SET count = 99"))
             db.session.flush()
         db.session.rollback()
-        with pytest.raises(Exception):
+        with pytest.raises(DBAPIError):
             db.session.execute(text("DELETE FROM coupon_ledger"))
             db.session.flush()
         db.session.rollback()

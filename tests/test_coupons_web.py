@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from webapp.coupons import domain as d
 from webapp.coupons import operations as ops
-from webapp.coupons.models import CouponSet, LedgerEntry, ProviderPoint
+from webapp.coupons.models import CouponSet, LedgerEntry
 from webapp.extensions import db
 
 from . import coupon_factory as cf

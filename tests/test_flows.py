@@ -154,7 +154,7 @@ def _q(sid, *targets, choice_ids=None):
     ids = choice_ids or [f"c{i}" for i in range(len(targets))]
     return {"id": sid, "kind": "question", "text": {"ja": "質問", "en": "Question"},
             "choices": [{"id": cid, "label": {"ja": "はい", "en": "Yes"}, "next": t}
-                        for cid, t in zip(ids, targets)]}
+                        for cid, t in zip(ids, targets, strict=True)]}
 
 
 def _end(sid, kind="resolution", **extra):

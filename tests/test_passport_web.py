@@ -1,6 +1,5 @@
 """The passport card and the verification page a facility opens from the QR code."""
 import datetime as dt
-import re
 
 from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import select
@@ -8,7 +7,7 @@ from sqlalchemy import select
 from webapp.accounts.models import Child, User
 from webapp.extensions import db
 
-from .test_accounts import PASSWORD, register
+from .test_accounts import register
 
 
 def _token(site, user_id, number):

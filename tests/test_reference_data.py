@@ -69,7 +69,7 @@ def synth():
 
 def check_digit(code5: str) -> int:
     """JIS X 0401/0402 check digit of a five-digit local government code."""
-    total = sum(int(d) * w for d, w in zip(code5, (6, 5, 4, 3, 2)))
+    total = sum(int(d) * w for d, w in zip(code5, (6, 5, 4, 3, 2), strict=True))
     return (11 - total % 11) % 10
 
 

@@ -68,8 +68,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: "Asia/Tokyo")
 
-    from . import cli, i18n, indexing, mail, security
+    from . import cli, i18n, indexing, mail, security, web
     from .accounts import views as accounts_views
+    web.init_app(app)
     indexing.init_app(app)
     accounts_views.init_app(app)
     app.register_blueprint(mail.bp)

@@ -43,7 +43,7 @@ def normalize_email(raw: str, check_deliverability: bool = False) -> str:
     if len(value) > 254:
         raise EmailError(N_("This e-mail address is too long."))
     if value.count("@") != 1:
-        raise EmailError(N_("Enter an e-mail address like taro@example.jp."))
+        raise EmailError(N_("Enter an e-mail address like taro@example.jp.")) from None
     local, domain = value.rsplit("@", 1)
     domain = domain.lower().rstrip(".")
     if not domain.isascii():
@@ -58,5 +58,5 @@ def normalize_email(raw: str, check_deliverability: bool = False) -> str:
         info = validate_email(f"{local}@{domain}", check_deliverability=check_deliverability,
                               allow_smtputf8=False)
     except EmailNotValidError:
-        raise EmailError(N_("Enter an e-mail address like taro@example.jp."))
+        raise EmailError(N_("Enter an e-mail address like taro@example.jp.")) from None
     return info.normalized.lower()

@@ -87,7 +87,7 @@ def municipality_choices():
 
     from ..extensions import db
     from ..models import Municipality
-    from ..search.views import localized
+    from ..web.labels import localized
     rows = db.session.scalars(select(Municipality).where(Municipality.prefecture == "神奈川県")
                               .order_by(Municipality.sort_order)).all()
     return [("", gettext("Choose"))] + [(m.code, localized(m)) for m in rows]

@@ -262,8 +262,8 @@ def child(child_id: int | None = None):
     form = ChildForm(obj=existing)
     if form.validate_on_submit():
         try:
-            ops.save_child(db.session, current_user._get_current_object(), existing, form.name.data, form.birth_date.data,
-                           form.due_date.data, today_jst())
+            ops.save_child(db.session, current_user._get_current_object(), existing, form.name.data,
+                           form.birth_date.data, form.due_date.data, today_jst())
         except ops.AccountError as e:
             db.session.rollback()
             _field_error(form, e)

@@ -16,7 +16,7 @@ from ..models import STATUS_WITHDRAWN, Amenity, Category, Municipality
 from ..reference import reference
 from ..registration.forms import options
 from ..registration.models import PartnerRegistration
-from ..search.views import localized
+from ..web.labels import localized
 from . import operations as ops
 from .forms import ConfirmForm, FacilityForm, ImportForm
 from .views import IMPORT_MAX_BYTES, admin_only, bp, page_arg

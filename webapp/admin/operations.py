@@ -90,7 +90,7 @@ def search_facilities(session: Session, index, text: str, status: str, page: int
         result = index.search(SearchQuery(text=text, page=page, per_page=per_page, with_facets=False,
                                           sort="relevance" if text else "kana"))
     except IndexMissing:
-        raise AdminError([("q", N_("The search index is not built yet: run `flask reindex`."))])
+        raise AdminError([("q", N_("The search index is not built yet: run `flask reindex`."))]) from None
     ids = [h.id for h in result.hits]
     rows = {f.external_id: f for f in session.scalars(select(Facility).where(Facility.external_id.in_(ids)))}
     return [rows[i] for i in ids if i in rows], result.total

@@ -12,7 +12,7 @@ from ..accounts.forms import today_jst
 from ..extensions import db
 from ..indexing import facility_record
 from ..models import Municipality
-from ..search.views import benefit_name, days_label
+from ..web.labels import benefit_name, days_label
 from ..reference import reference
 from ..registration import mails
 from ..registration import operations as rops

@@ -59,7 +59,7 @@ def audience_label(audience: str) -> str:
 @bp.app_template_filter("municipality_name")
 def municipality_name(code: str) -> str:
     from ..models import Municipality
-    from ..search.views import localized
+    from ..web.labels import localized
     m = db.session.get(Municipality, code) if code else None
     return localized(m) if m is not None else (code or "")
 

@@ -195,7 +195,7 @@ def _nearest_point(session: Session, passcode: str) -> ProviderPoint | None:
     if not (passcode.isdigit() and len(passcode) == 6):
         return None
     for point in session.scalars(select(ProviderPoint)):
-        if sum(a != b for a, b in zip(point.passcode, passcode)) == 1:
+        if sum(a != b for a, b in zip(point.passcode, passcode, strict=True)) == 1:
             return point
     return None
 

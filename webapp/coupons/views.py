@@ -196,7 +196,7 @@ def qr_landing(token: str):
                            remaining=ops.balances(db.session, [s.id for s in sets]))
 
 
-# -- redeem: count → confirm → receipt ----------------------------------------------------------------------------------
+# -- redeem: count → confirm → receipt --------------------------------------------------------------------------------
 def _use_context(s: CouponSet, point) -> dict:
     offered = [svc for svc in point.facility.services]
     return {"s": s, "point": point, "offered": offered, "remaining": ops.balance_of(db.session, s.id)}

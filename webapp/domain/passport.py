@@ -37,7 +37,8 @@ def elementary_school_end(birth_date: dt.date) -> dt.date:
 
 def pregnancy_counts(due_date: dt.date, today: dt.date) -> bool:
     """A pregnancy counts from registration while its due date is plausible (not long past, not too far)."""
-    return today - dt.timedelta(days=PREGNANCY_GRACE_DAYS) <= due_date <= today + dt.timedelta(days=PREGNANCY_AHEAD_DAYS)
+    earliest = today - dt.timedelta(days=PREGNANCY_GRACE_DAYS)
+    return earliest <= due_date <= today + dt.timedelta(days=PREGNANCY_AHEAD_DAYS)
 
 
 def passport_valid_until(children: list[ChildInfo], today: dt.date) -> dt.date | None:

@@ -32,8 +32,8 @@ CODE_COL, PREF_COL, MUNI_COL = "都道府県コード又は市区町村コード
 ID_COL, NAME_COL = "施設ID", "名称"
 STANDARD_COLUMNS = (
     CODE_COL, "NO", PREF_COL, MUNI_COL, NAME_COL, "名称_カナ", "名称_英字", "POIコード", "住所", "方書", "緯度",
-    "経度", "電話番号", "内線番号", "法人番号", "団体名", "利用可能曜日", "開始時間", "終了時間", "利用可能日時特記事項",
-    "説明", "バリアフリー情報", "URL", "備考",
+    "経度", "電話番号", "内線番号", "法人番号", "団体名", "利用可能曜日", "開始時間", "終了時間",
+    "利用可能日時特記事項", "説明", "バリアフリー情報", "URL", "備考",
 )
 BENEFIT_COLUMNS = {"特典_お得": "otoku", "特典_こころ配り": "kokorokubari", "特典_設備": "setsubi"}
 AMENITIES_COL, SERVICES_COL = "設備", "クーポンサービス"
@@ -95,7 +95,7 @@ def _decode(data: bytes) -> str:
     try:
         return data.decode("cp932")
     except UnicodeDecodeError:
-        raise _Rejected(0, "file", N_("Unsupported encoding: save the file as UTF-8 or Shift_JIS (CP932)."))
+        raise _Rejected(0, "file", N_("Unsupported encoding: save the file as UTF-8 or Shift_JIS (CP932).")) from None
 
 
 def _header_name(cell: str) -> str:

@@ -235,7 +235,7 @@ def walk_flow(flow: Flow, path_text: str | None) -> FlowWalk:
     steps = walk(flow, answers, strict=False)
     fitting = answers[:len(steps) - 1]
     trail = [TrailItem(step, step.choice(answer), format_path(fitting[:i]))
-             for i, (step, answer) in enumerate(zip(steps, fitting))]
+             for i, (step, answer) in enumerate(zip(steps, fitting, strict=False))]
     result = FlowWalk(flow, fitting, trail, steps[-1])
     if len(fitting) < len(answers):
         result.problem, result.bad_answer = "stale", answers[len(fitting)]

@@ -23,7 +23,7 @@ def init_app(app) -> None:
             status, facility = link_staff(db.session, email, facility_external_id, replace=replace)
         except LinkError as e:
             db.session.rollback()
-            raise click.ClickException(str(e))
+            raise click.ClickException(str(e)) from None
         db.session.commit()
         what = {"created": "Linked", "moved": "Moved", "unchanged": "Already linked:"}[status]
         click.echo(f"{what} {email} -> {facility.external_id} ({facility.name}).")

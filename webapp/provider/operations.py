@@ -109,7 +109,7 @@ def link_staff(session: Session, email: str, external_id: str, replace: bool = F
     try:
         email = normalize_email(email)
     except EmailError as e:
-        raise LinkError(f"{email!r} is not a valid e-mail address: {e.message}")
+        raise LinkError(f"{email!r} is not a valid e-mail address: {e.message}") from None
     user = find_user(session, email)
     if user is None:
         raise LinkError(f"No account has the e-mail address {email}. Create it first: "

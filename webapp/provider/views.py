@@ -25,7 +25,7 @@ from ..coupons.models import KIND_REVERSAL, LedgerEntry
 from ..extensions import db
 from ..models import CouponService, Facility
 from ..roles import role_required
-from ..search.views import localized
+from ..web.labels import localized
 from ..timeutil import utcnow
 from . import operations as ops
 from . import poster

@@ -17,7 +17,7 @@ from ..extensions import db, limiter
 from ..i18n import current_locale
 from ..models import Amenity, Category, Municipality
 from ..reference import reference
-from ..search.views import localized
+from ..web.labels import localized
 from . import mails
 from . import operations as ops
 from .forms import BRANCH_ROWS, DAY_CHOICES, MAX_BENEFITS, MAX_BRANCHES, ApplicationForm, WithdrawForm

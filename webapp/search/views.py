@@ -5,7 +5,7 @@ import dataclasses
 import logging
 
 from flask import Blueprint, abort, render_template, request, url_for
-from flask_babel import get_locale, gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import select
 
 from search_index import IndexMissing, SearchQuery, is_open_at
@@ -14,7 +14,7 @@ from ..extensions import db
 from ..models import Amenity, BenefitKind, Category, CouponService, Facility, Municipality
 from ..facilities.operations import find_facility, is_listed
 from ..indexing import get_index
-from ..domain.facility_record import format_days
+from ..web.labels import benefit_name, localized
 from .params import now_jst, parse_search_args
 
 log = logging.getLogger(__name__)
@@ -147,12 +147,6 @@ def facet_title(facet: str) -> str:
     return str(FACET_TITLES.get(facet, facet))
 
 
-@bp.app_template_global()
-def benefit_name(code: str) -> str:
-    kinds = {"otoku": _l("Savings"), "kokorokubari": _l("Care"), "setsubi": _l("Facilities")}
-    return str(kinds.get(code, code))
-
-
 @bp.app_template_filter("facet_option")
 def facet_option(obj) -> tuple[str, str]:
     return obj.code, localized(obj)
@@ -180,33 +174,9 @@ def back_url() -> str:
     return url_for("search.index")
 
 
-WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-
-
-@bp.app_template_global()
-def days_label(days: str) -> str:
-    """Open days for display: 月火水木金 / Mon Tue Wed Thu Fri; every day as 毎日 / Every day."""
-    if days == "0123456":
-        return str(_l("Every day"))
-    if str(get_locale()) == "en":
-        return " ".join(WEEKDAYS_EN[int(d)] for d in days)
-    return format_days(days)
-
-
 @bp.route("/services")
 def services():
     """The eight Matsumoto coupon services and where to ask about each."""
     rows = db.session.scalars(select(CouponService).order_by(CouponService.sort_order)).all()
     return render_template("search/services.html", services=rows)
 
-
-@bp.app_template_filter("loc")
-def localized(obj, attr: str = "name"):
-    """``obj.<attr>_en`` when the page is in English and it exists, else ``obj.<attr>``."""
-    if obj is None:
-        return ""
-    if str(get_locale()) == "en":
-        value = getattr(obj, attr + "_en", None)
-        if value:
-            return value
-    return getattr(obj, attr)

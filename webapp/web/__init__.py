@@ -1,0 +1,9 @@
+"""Helpers shared by the blueprints (pagination, localized names, form building blocks).
+
+They live below every blueprint: a blueprint may import from here, nothing here imports a blueprint."""
+
+
+def init_app(app) -> None:
+    """Register the shared template helpers."""
+    from . import labels
+    labels.init_app(app)
