@@ -83,7 +83,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .search.views import bp as search_bp
     app.register_blueprint(search_bp)
     app.register_blueprint(passport_bp)
-    from .admin.views import init_app as admin_init
+    from .admin import init_app as admin_init
     from .registration.views import init_app as registration_init
     registration_init(app)  # blueprint "registration" (/partners) and the renew-registrations command
     admin_init(app)  # blueprint "admin" (/admin)

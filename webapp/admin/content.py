@@ -14,7 +14,8 @@ from . import notices as nops
 from . import operations as ops
 from .forms import ActiveForm, ConfirmForm, NoticeForm, RoleForm
 from .models import Notice
-from .views import admin_only, bp, page_arg, role_label, to_jst, to_utc
+from ..web.pagination import page_arg
+from .blueprint import admin_only, bp, role_label, to_jst, to_utc
 
 log = logging.getLogger(__name__)
 USERS_PER_PAGE = 50

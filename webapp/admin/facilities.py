@@ -19,7 +19,8 @@ from ..registration.models import PartnerRegistration
 from ..web.labels import localized
 from . import operations as ops
 from .forms import ConfirmForm, FacilityForm, ImportForm
-from .views import IMPORT_MAX_BYTES, admin_only, bp, page_arg
+from ..web.pagination import page_arg
+from .blueprint import IMPORT_MAX_BYTES, admin_only, bp
 
 log = logging.getLogger(__name__)
 PER_PAGE = 30

@@ -19,7 +19,8 @@ from ..registration import operations as rops
 from ..registration.models import STATUSES, SUBMITTED, PartnerApplication
 from ..registration.records import location_raws
 from .forms import ApproveForm, ChangesForm, RejectForm
-from .views import admin_only, bp, page_arg
+from ..web.pagination import page_arg
+from .blueprint import admin_only, bp
 
 log = logging.getLogger(__name__)
 PER_PAGE = 50
