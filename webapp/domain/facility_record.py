@@ -6,6 +6,7 @@ translation, translated by whoever shows them."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -243,7 +244,8 @@ def validate_record(raw: dict, ref: Reference, today: dt.date | None = None) -> 
         if parsed.scheme not in ("http", "https") or not parsed.netloc or " " in url:
             errors.append(("url", N_("Enter a web address starting with http:// or https://.")))
 
-    lat, lon = get("lat"), get("lon")
+    lat: Any = get("lat")
+    lon: Any = get("lon")
     lat = _clean(lat) if isinstance(lat, str) else lat
     lon = _clean(lon) if isinstance(lon, str) else lon
     if lat in (None, "") and lon in (None, ""):
@@ -305,6 +307,7 @@ def validate_record(raw: dict, ref: Reference, today: dt.date | None = None) -> 
 
     if errors:
         return None, errors
+    assert name and category and municipality  # each was checked above (an error otherwise)
     return FacilityRecord(
         external_id=external_id, name=name, category=category, municipality=municipality, programme=programme,
         name_kana=kana or "", name_en=_clean_text(get("name_en")), address=_clean_text(get("address")) or "",

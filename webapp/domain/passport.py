@@ -20,10 +20,6 @@ class ChildInfo:
     birth_date: dt.date | None = None
     due_date: dt.date | None = None
 
-    @property
-    def date(self) -> dt.date:
-        return self.birth_date or self.due_date
-
 
 def school_entry_year(birth_date: dt.date) -> int:
     """The year in whose April the child enters elementary school."""

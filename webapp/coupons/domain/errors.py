@@ -33,8 +33,10 @@ class CouponError(ValueError):
         return f"{type(self).__name__}({self.field!r}, {self.message!r}, {self.code!r})"
 
     def __eq__(self, other: object) -> bool:
-        return (type(self) is type(other) and (self.field, self.message, self.code, self.params)
-                == (other.field, other.message, other.code, other.params))  # type: ignore[attr-defined]
+        if not isinstance(other, CouponError) or type(self) is not type(other):
+            return False
+        return (self.field, self.message, self.code, self.params) == (other.field, other.message, other.code,
+                                                                       other.params)
 
     __hash__ = None  # type: ignore[assignment]
 
