@@ -193,3 +193,8 @@ def test_a_phrase_query_is_retried_and_the_page_says_so(demo_client):
     assert data["relaxed_from"] == "藤沢で授乳室があるところ" and data["total"] > 0
     assert "藤沢市子育て支援センター" in [i["name"] for i in data["items"]]
     assert demo_client.get("/api/v1/facilities?q=藤沢").get_json()["relaxed_from"] is None
+
+
+def test_search_page_accepts_an_area_name(demo_client):
+    html = demo_client.get("/search", query_string={"area": "鎌倉市"}).get_data(as_text=True)
+    assert 'name="area" value="142042" checked' in html and "指定が正しくありません" not in html

@@ -15,10 +15,16 @@ ALLOWED_PARAMS = {"q", "category", "benefit", "amenity", "area", "programme", "s
                   "near", "open_now", "page", "per_page"}
 
 
-def error(status: int, code: str, message: str, parameter: str | None = None):
+ALLOWED_EXAMPLES = {"area": "鎌倉市 or Kamakura", "near": "鎌倉市 or Kamakura", "category": "飲食店",
+                    "amenity": "授乳室 or Nursing room", "benefit": "お得 or Savings"}
+
+
+def error(status: int, code: str, message: str, parameter: str | None = None, allowed: list[str] | None = None):
     body = {"error": {"code": code, "message": message}}
     if parameter:
         body["error"]["parameter"] = parameter
+    if allowed:
+        body["error"]["allowed"] = allowed
     return jsonify(body), status
 
 
@@ -63,7 +69,11 @@ def facilities():
     parsed, result, items, _ = run_search(request.args)
     if parsed.errors:
         param, message = parsed.errors[0]
-        return error(400, "invalid_parameter", f"{param}: {message}", param)
+        allowed = parsed.allowed.get(param)
+        if allowed:
+            message = (f"{message} Allowed values: {', '.join(allowed)} "
+                       f"(or a value's Japanese or English name, e.g. {ALLOWED_EXAMPLES.get(param, allowed[0])}).")
+        return error(400, "invalid_parameter", f"{param}: {message}", param, allowed)
     return jsonify({
         "total": result.total,
         "relaxed_from": result.relaxed_from,
