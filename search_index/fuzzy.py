@@ -93,8 +93,9 @@ class TypoDictionary:
         return self
 
     def corrections(self, word: str, limit: int = 3) -> list[str]:
-        """Name words one edit away from the folded ``word`` (not ``word`` itself), most frequent first."""
-        if not MIN_LENGTH <= len(word) <= MAX_LENGTH + 1 or word in self.written:
+        """Name words one edit away from the folded ``word`` (not ``word`` itself), most frequent first.
+        (A word may itself be a rare name and a typo of a common one: the caller decides by its results.)"""
+        if not MIN_LENGTH <= len(word) <= MAX_LENGTH + 1:
             return []
         found: set[str] = set()
         for key in _deletions(word) | {word}:

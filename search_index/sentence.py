@@ -6,7 +6,8 @@ are each looked up as a whole word of a facet label (category, amenity, benefit 
 English names, aliases; a place also without 市/町/村), directly, through a synonym (:mod:`.synonyms`) or
 through an everyday word for it (``data/sentence.json``: レストラン → 飲食店, 遊べる → 遊び場). A word naming
 exactly one facet value becomes that filter; a word naming several stays a search word; words that say
-nothing about the place on this site (子ども, 雨の日, where, can) are left out and reported. Nothing here
+nothing about the place on this site (子ども, 雨の日) are left out and reported, English function words
+(where, can, a) silently. Nothing here
 searches: :meth:`search_index.SearchIndex.search` runs the result (see ``_understood`` there).
 """
 from __future__ import annotations
@@ -46,7 +47,8 @@ class Interpretation:
 
 @dataclass(frozen=True)
 class _Data:
-    stopwords: frozenset[str]
+    stopwords: frozenset[str]        # left out, and said so
+    function_words: frozenset[str]   # English function words, left out silently
     meanings: dict[str, str]
 
 
@@ -56,8 +58,9 @@ def _data() -> _Data:
         raw = json.load(f)
     if raw.get("version") != 1:
         raise ValueError(f"{DATA_FILE}: expected version 1")
-    stop = {normalize(w) for w in raw["stopwords"] + raw["english_stopwords"]}
-    return _Data(frozenset(stop), {normalize(k): normalize(v) for k, v in raw["meanings"].items()})
+    return _Data(frozenset(normalize(w) for w in raw["stopwords"]),
+                 frozenset(normalize(w) for w in raw["english_stopwords"]),
+                 {normalize(k): normalize(v) for k, v in raw["meanings"].items()})
 
 
 def stem(word: str) -> str:
@@ -116,6 +119,8 @@ def interpret(text: str, labels: list[tuple[str, str, str]], taken: frozenset[st
     chosen: dict[str, list[tuple[str, str]]] = {}   # facet -> [(value, word)]
     for typed in content_words(text):
         folded = normalize(typed)
+        if folded in data.function_words:
+            continue
         out._order.append(typed)
         if not folded or folded in data.stopwords:
             out.ignored.append(typed)

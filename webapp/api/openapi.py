@@ -73,6 +73,18 @@ def openapi_document() -> dict:
                                                         "the query as typed when it matched nothing and its "
                                                         "content words (藤沢 授乳室 for 藤沢で授乳室があるところ) "
                                                         "were searched instead"},
+                                       "did_you_mean": {"type": ["object", "null"], "description":
+                                                        "when the query found few places and names one typo "
+                                                        "away from its words found more (マクドナルト): the "
+                                                        "corrected query (text), how many results match as "
+                                                        "typed (exact_total; they come first) and the URLs of "
+                                                        "the corrected search (url, url_page)"},
+                                       "understood": {"type": ["object", "null"], "description":
+                                                      "when a query typed as a sentence was read into filters "
+                                                      "(ベビーカーで入れるレストラン: category=restaurant): the "
+                                                      "words still searched for (text), the filters applied "
+                                                      "(parameter, value, word, remove_url: the same search "
+                                                      "without that filter) and the words left out"},
                                        "items": {"type": "array", "items": {"$ref": "#/components/schemas/Facility"}},
                                        "facets": {"type": "object"}}}}}},
                     "400": {"description": "Invalid parameter",
