@@ -287,7 +287,7 @@ class SearchIndex:
     def _understood(self, snap: Snapshot, query: SearchQuery) -> SearchResult | None:
         """A query that found nothing, read as a sentence (see :mod:`.sentence`): its content words, those
         naming one category, amenity, benefit kind or area as filters, the rest as search words (a word that
-        finds nothing with the filters is left out). None when that finds nothing either."""
+        finds nothing with those filters is left out). None when that finds nothing either."""
         reading = sentence.interpret(query.text, snap.labels, frozenset(query.filters()), snap.label_terms)
         words, filters = reading.words, reading.filters
         typed = query_words(query.text)
@@ -299,10 +299,12 @@ class SearchIndex:
             merged[facet] = tuple(dict.fromkeys(merged[facet] + (value,)))
         understood = dataclasses.replace(query, text=" ".join(words), **merged)
         result = execute(snap, understood)
-        if not result.total and not as_typed and len(words) > (0 if filters else 1):
+        if not result.total and not as_typed and filters and words:
+            # Only beside filters the sentence named: without them, dropping words would find places that
+            # merely contain one of them (家 for 海の家).
             probe = dataclasses.replace(understood, with_facets=False, per_page=1, page=1)
             kept = [w for w in words if execute(snap, dataclasses.replace(probe, text=w)).total]
-            if kept != words and (kept or filters):
+            if kept != words:
                 reading.ignored += [w for w in words if w not in kept]
                 words = kept
                 result = execute(snap, dataclasses.replace(understood, text=" ".join(words)))

@@ -133,3 +133,15 @@ def test_words_typed_without_a_sentence_are_not_dropped(index):
 def test_plain_words_still_match_as_before(index):
     result = index.search(SearchQuery(text="藤沢 キッズスペース"))
     assert ids(result) == {"K1"} and result.relaxed_from is None and result.applied_filters == []
+
+
+def test_without_filters_no_word_is_dropped(tmp_path):
+    # 海の家 is one thing: 家 alone would find every place with 家 in its text
+    ix = SearchIndex(str(tmp_path / "ix"))
+    ix.rebuild([doc("H1", "家具の店 もくもく", "カグノミセ モクモク", category="retail", body="ご家族でどうぞ。")],
+               labels=LABELS)
+    try:
+        result = ix.search(SearchQuery(text="海の家"))
+        assert result.total == 0 and result.ignored_words == []
+    finally:
+        ix.close()
