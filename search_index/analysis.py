@@ -181,10 +181,43 @@ def romaji_reading(word: str) -> str | None:
     return normalize(kana)
 
 
+_O_ROW = frozenset("オコソトノホモヨロゴゾドボポヲ")
+_U_ROW = frozenset("ウクスツヌフムユルグズヅブプ")
+_HALF_CONVERTED = re.compile(r"^([\u30a1-\u30fa]{2,})([a-z]{1,3})$")
+
+
+def short_vowels(kana: str) -> str:
+    """A folded reading with its long vowels written short, as romaji often writes them (ō folds to o, and
+    ou, oo, uu are also typed as o, u): シヨウナン → シヨナン, オオフナ → オフナ, リユウモン → リユモン. Names are
+    indexed in this form too, so every spelling of a long vowel meets it."""
+    out: list[str] = []
+    for ch in kana:
+        prev = out[-1] if out else ""
+        if (ch == "ウ" and (prev in _O_ROW or prev in _U_ROW)) or (ch == "オ" and prev in _O_ROW):
+            continue
+        out.append(ch)
+    return "".join(out)
+
+
 def alternatives(word: str) -> list[str]:
-    """The forms a folded query word may take in the text: itself, and its kana reading if it is romaji."""
+    """The forms a folded query word may take in the text: itself, its kana reading if it is romaji (and that
+    reading with its long vowels short, see :func:`short_vowels`), and, for a word whose last letters the IME left unconverted (カフエe), the
+    kana part (and the kana part with the letters read as kana)."""
+    forms = [word]
     reading = romaji_reading(word)
-    return [word, reading] if reading and reading != word else [word]
+    if reading:
+        forms.append(reading)
+        short = short_vowels(reading)
+        if len(short) >= 3:  # a shorter form would match too much (コウ → コ)
+            forms.append(short)
+    half = _HALF_CONVERTED.match(word)
+    if half:
+        kana, rest = half.groups()
+        forms.append(kana)
+        tail = jaconv.alphabet2kana(rest)
+        if all(0x3041 <= ord(c) <= 0x309F for c in tail) and "っ" not in tail:
+            forms.append(kana + normalize(tail))
+    return list(dict.fromkeys(forms))
 
 
 def ngrams(text: str) -> set[str]:

@@ -3,7 +3,8 @@
 Layout under the base directory::
 
     current -> gen-20261123T101500-1234   (symlink, swapped atomically by a rebuild)
-    gen-.../                              (a Whoosh index, plus the file ``checkpoint``)
+    gen-.../                              (a Whoosh index, plus the files ``checkpoint``, ``labels.json``
+                                           and ``names.tsv``, the name words typos are corrected to)
 
 ``checkpoint`` holds the id of the last change-log entry the index reflects. Whoosh allows one writer at a
 time: only the indexer (or, in single-process set-ups, the committing process) writes; searchers refresh
@@ -24,9 +25,10 @@ from typing import Iterable
 from whoosh import index as whoosh_index
 from whoosh.writing import LockError
 
-from .analysis import normalize
-from .query import SearchQuery, SearchResult, Snapshot, execute
-from .readings import content_words
+from . import fuzzy, sentence
+from .analysis import normalize, romaji_reading
+from .query import SearchQuery, SearchResult, Snapshot, execute, word_match_count
+from .analysis import words as query_words
 from .schema import build_schema, to_fields
 
 log = logging.getLogger(__name__)
@@ -34,6 +36,8 @@ log = logging.getLogger(__name__)
 CURRENT = "current"
 CHECKPOINT = "checkpoint"
 LABELS = "labels.json"
+# A search finding fewer results than this also tries typo corrections of its words.
+FEW_RESULTS = 3
 
 
 class IndexBusy(Exception):
@@ -66,6 +70,7 @@ class SearchIndex:
         self._ix_path: str | None = None
         self._searcher = None
         self._snapshot: Snapshot | None = None
+        self._typos: tuple[str, fuzzy.TypoDictionary] | None = None
 
     # -- locations ---------------------------------------------------------------------------------------
     @property
@@ -99,15 +104,18 @@ class SearchIndex:
             else:
                 writer = ix.writer(limitmb=limitmb)
             count = 0
+            names: dict[str, list] = {}
             try:
                 for doc in docs:
                     writer.add_document(**to_fields(doc))
+                    fuzzy.collect(names, doc)
                     count += 1
             except BaseException:
                 writer.cancel()
                 raise
             writer.commit()
             ix.close()
+            fuzzy.write_names(os.path.join(path, fuzzy.NAMES_FILE), names)
             self._write_checkpoint(path, checkpoint)
             self._write_labels(path, labels or {})
         except BaseException:
@@ -144,12 +152,14 @@ class SearchIndex:
             except LockError as exc:
                 raise IndexBusy(path) from exc
             n = 0
+            names: dict[str, list] = {}
             try:
                 for doc_id in deletes:
                     writer.delete_by_term("id", doc_id)
                     n += 1
                 for doc in upserts:
                     writer.update_document(**to_fields(doc))
+                    fuzzy.collect(names, doc)
                     n += 1
             except BaseException:
                 writer.cancel()
@@ -157,6 +167,8 @@ class SearchIndex:
             if labels is not None:
                 self._write_labels(path, labels)
             writer.commit()
+            if names:  # words of deleted names stay: a correction is only offered when it finds something
+                fuzzy.write_names(os.path.join(path, fuzzy.NAMES_FILE), names, append=True)
             if checkpoint is not None:
                 self._write_checkpoint(path, checkpoint)
         finally:
@@ -222,24 +234,88 @@ class SearchIndex:
         self._searcher = self._ix = self._snapshot = None
         self._ix_path = None
 
+    def typo_dictionary(self) -> fuzzy.TypoDictionary:
+        """The name words of the current generation (built on first use, then following appended words)."""
+        path = self._resolved()
+        if self._typos is None or self._typos[0] != path:
+            self._typos = (path, fuzzy.TypoDictionary())
+        return self._typos[1].follow(os.path.join(path, fuzzy.NAMES_FILE))
+
+    def _corrected(self, snap: Snapshot, query: SearchQuery, result: SearchResult) -> SearchResult | None:
+        """The search again with the query's typos corrected, when that finds more; else None."""
+        typos = self.typo_dictionary()
+        corrections: dict[str, tuple[str, ...]] = {}
+        for w in result.words:
+            if len(w) < fuzzy.MIN_LENGTH or word_match_count(snap, w) >= FEW_RESULTS:
+                continue
+            found = typos.corrections(w)
+            reading = romaji_reading(w)
+            if not found and reading:
+                found = typos.corrections(reading)
+            if found:
+                corrections[w] = tuple(found)
+        if not corrections:
+            return None
+        pieces = []
+        for piece in query.text.split():
+            w = normalize(piece)
+            pieces.append(typos.written[corrections[w][0]] if w in corrections else piece)
+        corrected_text = " ".join(pieces)
+        fixed = execute(snap, query, corrections=corrections, corrected_text=corrected_text)
+        if fixed.total <= result.total:
+            return None
+        fixed.did_you_mean = corrected_text
+        fixed.corrections = {w: typos.written[c[0]] for w, c in corrections.items()}
+        return fixed
+
     def search(self, query: SearchQuery) -> SearchResult:
         """Run ``query``: matching ids for the requested page with highlights, the total and facet counts.
 
+        A query that finds fewer than FEW_RESULTS also matches names one typo away from its words (マクドナルト →
+        マクドナルド), below the exact matches; the result then says so in ``did_you_mean``.
         A query typed as a phrase that finds nothing as typed (藤沢で授乳室があるところ) is tried again with its
         content words (藤沢 授乳室); the result then says so in ``relaxed_from``."""
         with self._lock:
             snap = self._current_snapshot()
             result = execute(snap, query)
+            if query.text and result.total < FEW_RESULTS:
+                result = self._corrected(snap, query, result) or result
             if result.total or not query.text:
                 return result
-            words = content_words(query.text)
-            if not words or [normalize(w) for w in words] == result.words:
-                return result
-            relaxed = execute(snap, dataclasses.replace(query, text=" ".join(words)))
-            if not relaxed.total:
-                return result
-            relaxed.relaxed_from, relaxed.searched_as = query.text, words
-            return relaxed
+            return self._understood(snap, query) or result
+
+    def _understood(self, snap: Snapshot, query: SearchQuery) -> SearchResult | None:
+        """A query that found nothing, read as a sentence (see :mod:`.sentence`): its content words, those
+        naming one category, amenity, benefit kind or area as filters, the rest as search words (a word that
+        finds nothing with those filters is left out). None when that finds nothing either."""
+        reading = sentence.interpret(query.text, snap.labels, frozenset(query.filters()), snap.label_terms)
+        words, filters = reading.words, reading.filters
+        typed = query_words(query.text)
+        as_typed = [normalize(w) for w in reading.used] == typed  # words only, no sentence around them
+        if not filters and (not words or [normalize(w) for w in words] == typed):
+            return None
+        merged = {facet: getattr(query, facet) for facet in sentence.FACETS}
+        for facet, value, _ in filters:
+            merged[facet] = tuple(dict.fromkeys(merged[facet] + (value,)))
+        understood = dataclasses.replace(query, text=" ".join(words), **merged)
+        result = execute(snap, understood)
+        if not result.total and not as_typed and filters and words:
+            # Only beside filters the sentence named: without them, dropping words would find places that
+            # merely contain one of them (家 for 海の家).
+            probe = dataclasses.replace(understood, with_facets=False, per_page=1, page=1)
+            kept = [w for w in words if execute(snap, dataclasses.replace(probe, text=w)).total]
+            if kept != words:
+                reading.ignored += [w for w in words if w not in kept]
+                words = kept
+                result = execute(snap, dataclasses.replace(understood, text=" ".join(words)))
+        if not result.total:
+            return None
+        result.relaxed_from = query.text
+        result.searched_as = [w for w in reading.used if w not in reading.ignored] or list(words)
+        result.searched_text = " ".join(words)
+        result.applied_filters = filters
+        result.ignored_words = list(dict.fromkeys(reading.ignored))
+        return result
 
     def doc_count(self) -> int:
         with self._lock:

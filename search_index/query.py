@@ -7,7 +7,9 @@ depends on how many documents match, and facet counts for every value come almos
 
 Ranking ("relevance"): per query word, a match in the name (or its reading or English name) counts 4,
 in a label (category, area, amenity, service) 2, elsewhere 1; an exact name match adds 10 and a name that
-starts with the query 5; ties go in 五十音 order of the reading.
+starts with the query 5; ties go in 五十音 order of the reading. With typo corrections (a query word one edit
+away from a name word, see :mod:`search_index.fuzzy`), the word also matches names with the corrected word,
+and every exact match still ranks above every match found only through a correction, whatever the sort.
 """
 from __future__ import annotations
 
@@ -76,6 +78,12 @@ class SearchResult:
     words: list[str] = field(default_factory=list)
     relaxed_from: str | None = None    # the query as typed, when it found nothing and its content words were used
     searched_as: list[str] = field(default_factory=list)  # those content words, as typed (for display)
+    did_you_mean: str | None = None    # the query with its typos corrected, when corrections added results
+    corrections: dict[str, str] = field(default_factory=dict)  # folded query word -> name word as written
+    exact_total: int | None = None     # with corrections: how many results match the query as typed
+    applied_filters: list[tuple[str, str, str]] = field(default_factory=list)  # (facet, value, word typed)
+    searched_text: str | None = None   # a sentence's words searched for besides those filters
+    ignored_words: list[str] = field(default_factory=list)  # sentence words that were left out of the search
 
 
 class Snapshot:
@@ -97,6 +105,15 @@ class Snapshot:
         self._postings: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
         self._kana_rank: np.ndarray | None = None
         self._open_cache: dict[tuple[int, int], np.ndarray] = {}
+        self._label_terms: dict | None = None
+
+    @property
+    def label_terms(self) -> dict:
+        """Whole label words -> the facet values they name (for sentences, see :mod:`.sentence`)."""
+        if self._label_terms is None:
+            from .sentence import label_terms
+            self._label_terms = label_terms(self.labels)
+        return self._label_terms
 
     # -- building blocks ---------------------------------------------------------------------------------
     def postings(self, fieldname: str, term: str) -> np.ndarray:
@@ -232,25 +249,45 @@ def _top(keys: np.ndarray, k: int) -> np.ndarray:
     return np.argsort(keys, kind="stable")
 
 
-def execute(snap: Snapshot, q: SearchQuery) -> SearchResult:
-    """Evaluate ``q`` against ``snap``."""
+def word_match_count(snap: Snapshot, word: str) -> int:
+    """How many live documents the folded query ``word`` matches on its own (name, labels or text)."""
+    m = np.zeros(snap.size, dtype=bool)
+    for f in query_forms(word):
+        m |= snap.word_mask("name_ng", f) | snap.label_mask(f) | snap.word_mask("body_ng", f)
+    return int(np.count_nonzero(m & snap.live))
+
+
+def execute(snap: Snapshot, q: SearchQuery, corrections: dict[str, tuple[str, ...]] | None = None,
+            corrected_text: str | None = None) -> SearchResult:
+    """Evaluate ``q`` against ``snap``. ``corrections`` maps a folded query word to name words it may be a
+    typo of (matched in names only, ranked after every exact match); ``corrected_text`` is the query with them
+    applied (for the exact-name bonus of the corrected name)."""
     words = query_words(q.text)
+    corrections = corrections or {}
     text_match = snap.live
+    exact = None
     score = None
     if words:
         score = np.zeros(snap.size, dtype=np.float64)
         text_match = snap.live.copy()
+        exact = snap.live.copy() if corrections else None
         for w in words:
             forms = query_forms(w)
             name = np.logical_or.reduce([snap.word_mask("name_ng", f) for f in forms])
             label = np.logical_or.reduce([snap.label_mask(f) for f in forms])
             body = np.logical_or.reduce([snap.word_mask("body_ng", f) for f in forms])
-            text_match &= name | label | body
+            matched = name | label | body
             score += 4.0 * name + 2.0 * label + 1.0 * body
-        whole = compact(q.text)
-        if whole:
-            score += 10.0 * snap.mask(snap.postings("name_key", whole))
-            score += 5.0 * snap.mask(snap.postings("name_prefix", whole))
+            if w in corrections:
+                exact &= matched
+                fixed = np.logical_or.reduce([snap.word_mask("name_ng", c) for c in corrections[w]]) & ~name
+                matched = matched | fixed
+                score += 3.0 * fixed
+            text_match &= matched
+        for whole, weight in ((compact(q.text), 1.0), (compact(corrected_text or ""), 0.5)):
+            if whole:
+                score += weight * 10.0 * snap.mask(snap.postings("name_key", whole))
+                score += weight * 5.0 * snap.mask(snap.postings("name_prefix", whole))
 
     filters = {f: _filter_mask(snap, f, v) for f, v in q.filters().items()}
     if q.open_at is not None:
@@ -289,9 +326,13 @@ def execute(snap: Snapshot, q: SearchQuery) -> SearchResult:
         keys = -score[idx] * 1e7 + rank
     else:
         keys = rank
+    exact_total = None
+    if exact is not None:
+        exact_total = int(np.count_nonzero(exact & match))
+        keys = keys + (~exact[idx]) * 1e15  # matches as typed first, then those found through a correction
     order = _top(keys, need)[start:need] if len(idx) else np.empty(0, dtype=np.int64)
 
-    marks = [f for w in words for f in query_forms(w)]
+    marks = [f for w in words for f in query_forms(w)] + [c for cs in corrections.values() for c in cs]
     hits = []
     for pos in order:
         docnum = idx[pos]
@@ -307,4 +348,4 @@ def execute(snap: Snapshot, q: SearchQuery) -> SearchResult:
             hit.matched_labels = snap.matched_labels(docnum, marks)
         hits.append(hit)
     return SearchResult(total=total, page=q.page, per_page=q.per_page, hits=hits, facets=facets,
-                        open_now=open_now, words=words)
+                        open_now=open_now, words=words, exact_total=exact_total)

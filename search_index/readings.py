@@ -67,3 +67,13 @@ def content_words(text: str) -> list[str]:
                 out.append(run)
             run = ""
     return list(dict.fromkeys(out))
+
+
+def verb_lemmas(text: str) -> list[tuple[str, str]]:
+    """The verbs of a query typed as a sentence, as (written, dictionary form): 遊べる → (遊べる, 遊ぶ)."""
+    out: list[tuple[str, str]] = []
+    for part in (text or "")[:200].split():
+        with _lock:
+            out += [(m.surface(), m.normalized_form()) for m in _tokenizer().tokenize(part)
+                    if m.part_of_speech()[0] == "動詞" and m.part_of_speech()[1] != "非自立可能"]
+    return list(dict.fromkeys(out))

@@ -6,7 +6,7 @@ import datetime as dt
 from whoosh import fields, formats
 from whoosh.columns import NumericColumn, VarBytesColumn
 
-from .analysis import compact, ngram_analyzer, normalize, prefixes
+from .analysis import compact, ngram_analyzer, normalize, prefixes, short_vowels
 from .readings import reading
 
 FACET_FIELDS = ("programme", "category", "area", "benefit", "amenity", "service")
@@ -86,9 +86,15 @@ def to_fields(doc: dict) -> dict:
     # Kana readings of kanji, so a query typed in kana finds names and places written in kanji: the whole name,
     # and the proper names (places) in the address and texts.
     name_reading = reading(doc.get("name"))
-    name_text = " ".join(names + joined + ([name_reading, compact(name_reading)] if name_reading else []))
+    readings = [compact(x) for x in (doc.get("name_kana"), name_reading) if x]
+    # Readings with long vowels short (シヨナン for ショウナン), met by romaji typed as shonan, shōnan, shounan.
+    shortened = list(dict.fromkeys(s for s in map(short_vowels, readings) if s not in readings))
+    name_text = " ".join(names + joined + ([name_reading, compact(name_reading)] if name_reading else [])
+                         + shortened)
     body = " ".join(x for x in (doc.get("address"), doc.get("body")) if x)
-    body = " ".join(x for x in (body, reading(body, proper_nouns_only=True)) if x)
+    places = reading(body, proper_nouns_only=True)
+    short_places = " ".join(w for w in (short_vowels(normalize(p)) for p in places.split()) if w not in places)
+    body = " ".join(x for x in (body, places, short_places) if x)
     reg = doc.get("registered_on")
     days_mask = 0
     for d in doc.get("open_days") or "":

@@ -70,3 +70,33 @@ def test_openapi_document_lists_parameters(demo_client):
     names = {p["name"] for p in doc["paths"]["/api/v1/facilities"]["get"]["parameters"]}
     assert {"q", "category", "benefit", "amenity", "area", "programme", "sort", "lat", "lon", "page",
             "per_page"} <= names
+
+
+def test_filters_accept_names_and_english_names(demo_client):
+    """Issue 9.8: area=鎌倉市 (or 鎌倉, Kamakura, かまくらし), category and amenity names work like codes."""
+    def ids(**qs):
+        r = demo_client.get("/api/v1/facilities", query_string={"per_page": 100, **qs})
+        assert r.status_code == 200, (qs, r.get_json())
+        return sorted(i["id"] for i in r.get_json()["items"])
+
+    by_code = ids(area="142042")
+    assert by_code
+    for name in ("鎌倉市", "鎌倉", "Kamakura", "kamakura", "かまくらし", "ＫＡＭＡＫＵＲＡ"):
+        assert ids(area=name) == by_code, name
+    assert ids(category="飲食店") == ids(category="restaurant") == ids(category="Restaurants & cafés")
+    assert ids(amenity="授乳室") == ids(amenity="nursing_room") == ids(amenity="Nursing room")
+    assert ids(amenity="授乳室,おむつ替え") == ids(amenity=["nursing_room", "diaper_changing"])
+    assert ids(benefit="Savings") == ids(benefit="otoku")
+    near = demo_client.get("/api/v1/facilities", query_string={"sort": "nearest", "near": "箱根町"}).get_json()
+    assert near["items"][0]["municipality"]["code"] in ("143821", "143847", "142069")
+
+
+def test_unknown_filter_value_lists_the_allowed_values(demo_client):
+    r = demo_client.get("/api/v1/facilities", query_string={"area": "鎌倉駅"})
+    err = r.get_json()["error"]
+    assert r.status_code == 400 and err["parameter"] == "area"
+    assert "142042" in err["allowed"] and "142042" in err["message"] and "Kamakura" in err["message"]
+    r = demo_client.get("/api/v1/facilities", query_string={"amenity": "pool"})
+    err = r.get_json()["error"]
+    assert err["parameter"] == "amenity" and "nursing_room" in err["allowed"] and "nursing_room" in err["message"]
+    assert set(err["allowed"]) >= {"nursing_room", "diaper_changing", "kids_space"}

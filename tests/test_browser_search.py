@@ -88,3 +88,28 @@ def test_nearest_uses_the_phones_location(live, browser):
     meta = page.locator("ol.results .meta").first.inner_text()
     assert "箱根町" in meta or "km" in meta
     context.close()
+
+
+def test_typo_and_sentence_help_on_a_phone(live, page):
+    page.goto(live.url + "/")
+    page.fill("#q", "ドルファン")
+    page.press("#q", "Enter")
+    page.wait_for_url("**/search?q=*")
+    notice = page.locator(".did-you-mean")
+    assert "もしかして:" in notice.inner_text() and "ドルフィン" in notice.inner_text()
+    notice.locator("a").click()
+    page.wait_for_load_state()
+    assert page.locator(".did-you-mean").count() == 0 and page.locator("ol.results li").count() > 0
+
+    page.fill("#q", "雨の日に子どもと遊べる場所 藤沢")
+    page.press("#q", "Enter")
+    page.wait_for_load_state()
+    chips = page.locator(".understood .chip")
+    assert chips.count() == 2 and "藤沢市" in chips.first.inner_text() + chips.last.inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    total = int(page.locator(".total").inner_text().replace("件", "").replace(",", ""))
+    page.locator(".understood .chip", has_text="藤沢市").click()
+    page.wait_for_load_state()
+    wider = int(page.locator(".total").inner_text().replace("件", "").replace(",", ""))
+    assert wider > total and page.locator(".understood").count() == 0
+    assert page.locator(".active-filters .chip").count() == 1  # キッズスペース, now an ordinary filter

@@ -193,3 +193,58 @@ def test_a_phrase_query_is_retried_and_the_page_says_so(demo_client):
     assert data["relaxed_from"] == "藤沢で授乳室があるところ" and data["total"] > 0
     assert "藤沢市子育て支援センター" in [i["name"] for i in data["items"]]
     assert demo_client.get("/api/v1/facilities?q=藤沢").get_json()["relaxed_from"] is None
+
+
+def test_search_page_accepts_an_area_name(demo_client):
+    html = demo_client.get("/search", query_string={"area": "鎌倉市"}).get_data(as_text=True)
+    assert 'name="area" value="142042" checked' in html and "指定が正しくありません" not in html
+
+
+def test_a_typo_in_a_name_offers_the_corrected_search(demo_client):
+    html = demo_client.get("/search", query_string={"q": "ドルファン"}).get_data(as_text=True)
+    assert "もしかして:" in html and "<mark>ドルフィン</mark>" in html
+    link = html.split('class="notice did-you-mean"')[1].split('href="')[1].split('"')[0]
+    assert link.startswith("/search?") and "q=%E3%83%89%E3%83%AB%E3%83%95%E3%82%A3%E3%83%B3" in link  # ドルフィン
+    corrected = demo_client.get(link.replace("&amp;", "&")).get_data(as_text=True)
+    assert "もしかして" not in corrected and "<mark>ドルフィン</mark>" in corrected
+    demo_client.get("/language/en")
+    try:
+        html = demo_client.get("/search", query_string={"q": "ドルファン"}).get_data(as_text=True)
+        assert "Did you mean:" in html
+    finally:
+        demo_client.get("/language/ja")
+
+
+def test_a_sentence_shows_the_filters_it_was_read_into(demo_client):
+    html = demo_client.get("/search", query_string={"q": "雨の日に子どもと遊べる場所 藤沢"}).get_data(as_text=True)
+    assert "入力された言葉から、次の条件で絞り込みました" in html
+    understood = html.split('class="active-filters understood"')[1].split("</ul>")[0]
+    assert "地域: 藤沢市" in understood and "設備: キッズスペース" in understood
+    assert "「雨」、「日」、「子ども」" in html  # said to be left out
+    remove = [a.split('"')[0].replace("&amp;", "&") for a in understood.split('href="')[1:]]
+    assert len(remove) == 2
+    without_area = next(u for u in remove if "area=" not in u)
+    assert "amenity=kids_space" in without_area and "q=" not in without_area
+    page = demo_client.get(without_area).get_data(as_text=True)
+    assert 'name="amenity" value="kids_space" checked' in page and "絞り込みました" not in page
+
+
+def test_the_api_reports_corrections_and_understood_filters(demo_client):
+    data = demo_client.get("/api/v1/facilities", query_string={"q": "ドルファン"}).get_json()
+    assert data["did_you_mean"]["text"] == "ドルフィン" and data["did_you_mean"]["exact_total"] == 0
+    assert data["did_you_mean"]["url"].startswith("http://localhost/api/v1/facilities?")
+    assert data["total"] > 0 and all("ドルフィン" in i["name"] for i in data["items"])
+    assert demo_client.get("/api/v1/facilities", query_string={"q": "ドルフィン"}).get_json()["did_you_mean"] is None
+
+    data = demo_client.get("/api/v1/facilities",
+                           query_string={"q": "where can I change a diaper near Kamakura Station"}).get_json()
+    assert data["total"] > 0
+    assert all(i["municipality"]["code"] == "142042" and "diaper_changing" in i["amenities"] for i in data["items"])
+    filters = {f["parameter"]: f for f in data["understood"]["filters"]}
+    assert filters["area"]["value"] == "142042" and filters["amenity"]["value"] == "diaper_changing"
+    wider = demo_client.get(filters["area"]["remove_url"]).get_json()
+    assert wider["total"] >= data["total"] and wider["understood"] is None
+
+    data = demo_client.get("/api/v1/facilities", query_string={"q": "ベビーカーで入れるレストラン"}).get_json()
+    assert data["understood"]["filters"][0]["parameter"] == "category" and data["understood"]["text"] == "ベビーカー"
+    assert data["total"] > 0 and all(i["category"]["code"] == "restaurant" for i in data["items"])

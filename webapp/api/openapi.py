@@ -15,7 +15,9 @@ def openapi_document() -> dict:
     error = {"type": "object", "required": ["error"], "properties": {"error": {
         "type": "object", "required": ["code", "message"],
         "properties": {"code": {"type": "string"}, "message": {"type": "string"},
-                       "parameter": {"type": "string"}}}}}
+                       "parameter": {"type": "string"},
+                       "allowed": {"type": "array", "items": {"type": "string"},
+                                   "description": "the codes the parameter accepts, when a value was refused"}}}}}
     facility = {
         "type": "object", "required": ["id", "name", "name_kana", "category", "municipality", "address"],
         "properties": {
@@ -44,10 +46,12 @@ def openapi_document() -> dict:
                 "parameters": [
                     {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": MAX_QUERY_LENGTH},
                      "description": "Search words (Japanese or English; kana, width and ヶ/ケ variants match)."},
-                    _array_param("category", "Category code."),
+                    _array_param("category", "Category code, or its name (飲食店) or English name."),
                     _array_param("benefit", "Benefit kind: otoku, kokorokubari, setsubi."),
-                    _array_param("amenity", "Amenity code; all given must be present."),
-                    _array_param("area", "Municipality code (全国地方公共団体コード)."),
+                    _array_param("amenity", "Amenity code, or its name (授乳室) or English name (Nursing room); "
+                                            "all given must be present."),
+                    _array_param("area", "Municipality code (全国地方公共団体コード), or its name (鎌倉市, 鎌倉) or "
+                                        "English name (Kamakura)."),
                     _array_param("programme", "passport or coupon."),
                     _array_param("service", "Matsumoto coupon service code."),
                     {"name": "open_now", "in": "query", "schema": {"type": "string", "enum": ["0", "1"]}},
@@ -55,7 +59,7 @@ def openapi_document() -> dict:
                     {"name": "lat", "in": "query", "schema": {"type": "number", "minimum": -90, "maximum": 90}},
                     {"name": "lon", "in": "query", "schema": {"type": "number", "minimum": -180, "maximum": 180}},
                     {"name": "near", "in": "query", "schema": {"type": "string"},
-                     "description": "Municipality code used as the origin when lat/lon are not given."},
+                     "description": "Municipality code (or name) used as the origin when lat/lon are not given."},
                     {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1}},
                     {"name": "per_page", "in": "query",
                      "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": 20}},
@@ -69,6 +73,18 @@ def openapi_document() -> dict:
                                                         "the query as typed when it matched nothing and its "
                                                         "content words (藤沢 授乳室 for 藤沢で授乳室があるところ) "
                                                         "were searched instead"},
+                                       "did_you_mean": {"type": ["object", "null"], "description":
+                                                        "when the query found few places and names one typo "
+                                                        "away from its words found more (マクドナルト): the "
+                                                        "corrected query (text), how many results match as "
+                                                        "typed (exact_total; they come first) and the URLs of "
+                                                        "the corrected search (url, url_page)"},
+                                       "understood": {"type": ["object", "null"], "description":
+                                                      "when a query typed as a sentence was read into filters "
+                                                      "(ベビーカーで入れるレストラン: category=restaurant): the "
+                                                      "words still searched for (text), the filters applied "
+                                                      "(parameter, value, word, remove_url: the same search "
+                                                      "without that filter) and the words left out"},
                                        "items": {"type": "array", "items": {"$ref": "#/components/schemas/Facility"}},
                                        "facets": {"type": "object"}}}}}},
                     "400": {"description": "Invalid parameter",

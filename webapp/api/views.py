@@ -6,7 +6,7 @@ from werkzeug.exceptions import HTTPException
 
 from ..extensions import db
 from ..facilities.operations import find_facility, is_listed
-from ..search.views import run_search
+from ..search.views import modified_url, run_search, understood_filters
 from .openapi import openapi_document
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -15,10 +15,16 @@ ALLOWED_PARAMS = {"q", "category", "benefit", "amenity", "area", "programme", "s
                   "near", "open_now", "page", "per_page"}
 
 
-def error(status: int, code: str, message: str, parameter: str | None = None):
+ALLOWED_EXAMPLES = {"area": "鎌倉市 or Kamakura", "near": "鎌倉市 or Kamakura", "category": "飲食店",
+                    "amenity": "授乳室 or Nursing room", "benefit": "お得 or Savings"}
+
+
+def error(status: int, code: str, message: str, parameter: str | None = None, allowed: list[str] | None = None):
     body = {"error": {"code": code, "message": message}}
     if parameter:
         body["error"]["parameter"] = parameter
+    if allowed:
+        body["error"]["allowed"] = allowed
     return jsonify(body), status
 
 
@@ -60,13 +66,26 @@ def facilities():
     unknown = sorted(set(request.args) - ALLOWED_PARAMS)
     if unknown:
         return error(400, "unknown_parameter", f"Unknown parameter: {unknown[0]}", unknown[0])
-    parsed, result, items, _ = run_search(request.args)
+    parsed, result, items, refs = run_search(request.args)
     if parsed.errors:
         param, message = parsed.errors[0]
-        return error(400, "invalid_parameter", f"{param}: {message}", param)
+        allowed = parsed.allowed.get(param)
+        if allowed:
+            message = (f"{message} Allowed values: {', '.join(allowed)} "
+                       f"(or a value's Japanese or English name, e.g. {ALLOWED_EXAMPLES.get(param, allowed[0])}).")
+        return error(400, "invalid_parameter", f"{param}: {message}", param, allowed)
     return jsonify({
         "total": result.total,
         "relaxed_from": result.relaxed_from,
+        "did_you_mean": ({"text": result.did_you_mean, "exact_total": result.exact_total,
+                          "url": modified_url("api.facilities", True, q=result.did_you_mean, page=None),
+                          "url_page": modified_url("search.results", True, q=result.did_you_mean, page=None)}
+                         if result.did_you_mean else None),
+        "understood": ({"text": result.searched_text or "", "ignored_words": result.ignored_words,
+                        "filters": [{"parameter": f["facet"], "value": f["value"], "word": f["word"],
+                                     "remove_url": f["remove_url"]}
+                                    for f in understood_filters(result, refs, "api.facilities")]}
+                       if result.applied_filters else None),
         "page": result.page,
         "per_page": result.per_page,
         "sort": parsed.query.sort,

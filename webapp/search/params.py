@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from search_index import SORTS, SearchQuery
+from search_index import SORTS, SearchQuery, normalize
 
 from ..domain.facility_record import N_
 from ..models import PROGRAMMES, Amenity, BenefitKind, Category, CouponService, Municipality
@@ -26,10 +26,17 @@ MULTI_PARAMS = {"programme": "programme", "category": "category", "benefit": "be
                 "area": "area", "service": "service"}
 
 
+# Filters that also accept a value's name (鎌倉市, 鎌倉, Kamakura, 授乳室, Nursing room) instead of its code.
+NAMED_FILTERS = {"category": Category, "amenity": Amenity, "area": Municipality, "benefit": BenefitKind,
+                 "service": CouponService}
+_PLACE_SUFFIXES = ("市", "町", "村")
+
+
 @dataclass
 class ParsedSearch:
     query: SearchQuery
     errors: list[tuple[str, str]] = field(default_factory=list)
+    allowed: dict[str, list[str]] = field(default_factory=dict)  # parameter -> its codes, for a value refused
     near: str | None = None           # municipality chosen as the origin for "nearest"
     has_location: bool = False        # lat/lon given by the phone
 
@@ -49,6 +56,26 @@ def valid_codes(session) -> dict[str, frozenset[str]]:
         "area": frozenset(session.scalars(select(Municipality.code))),
         "service": frozenset(session.scalars(select(CouponService.code))),
     }
+
+
+def value_names(session) -> dict[str, dict[str, str]]:
+    """For each filter of NAMED_FILTERS: {folded name: code} for the names people may pass instead of a code
+    (name, English name, reading; a municipality also without 市/町/村). A name two values share is left out."""
+    out: dict[str, dict[str, str]] = {}
+    for facet, model in NAMED_FILTERS.items():
+        names: dict[str, str | None] = {}
+        for row in session.scalars(select(model)):
+            forms = {row.name, row.name_en, getattr(row, "kana", None)}
+            if facet == "area" and row.name.endswith(_PLACE_SUFFIXES) and len(row.name) > 2:
+                forms.add(row.name[:-1])
+            for form in filter(None, forms):
+                key = normalize(form)
+                if key and names.get(key, row.code) != row.code:
+                    names[key] = None  # ambiguous
+                elif key:
+                    names[key] = row.code
+        out[facet] = {k: v for k, v in names.items() if v is not None}
+    return out
 
 
 def _int(args: MultiDict, name: str, default: int, low: int, high: int, errors: list) -> int:
@@ -94,6 +121,8 @@ def parse_search_args(args: MultiDict, session, municipalities: dict[str, tuple[
         text = text.replace("\x00", "")
 
     codes = valid_codes(session)
+    names = value_names(session) if any(args.getlist(p) for p in (*NAMED_FILTERS, "near")) else {}
+    allowed: dict[str, list[str]] = {}
     filters: dict[str, tuple[str, ...]] = {}
     for param, facet in MULTI_PARAMS.items():
         values = []
@@ -103,7 +132,10 @@ def parse_search_args(args: MultiDict, session, municipalities: dict[str, tuple[
                 if not v:
                     continue
                 if v not in codes[facet]:
+                    v = names.get(facet, {}).get(normalize(v), v)
+                if v not in codes[facet]:
                     errors.append((param, N_("Unknown value.")))
+                    allowed[param] = sorted(codes[facet])
                 elif v not in values:
                     values.append(v)
         filters[facet] = tuple(values)
@@ -115,9 +147,12 @@ def parse_search_args(args: MultiDict, session, municipalities: dict[str, tuple[
         lat = lon = None
     origin = (lat, lon) if lat is not None else None
     near = args.get("near") or None
+    if near is not None and municipalities is not None and near not in municipalities:
+        near = names.get("area", {}).get(normalize(near), near)
     if near is not None:
         if municipalities is None or near not in municipalities:
             errors.append(("near", N_("Unknown value.")))
+            allowed["near"] = sorted(municipalities or ())
             near = None
         elif origin is None:
             origin = municipalities[near]
@@ -143,4 +178,4 @@ def parse_search_args(args: MultiDict, session, municipalities: dict[str, tuple[
     now = now or now_jst()
     query = SearchQuery(text=text, open_at=now if open_now else None, now=now, sort=sort, origin=origin,
                         page=page, per_page=per_page, **filters)
-    return ParsedSearch(query=query, errors=errors, near=near, has_location=lat is not None)
+    return ParsedSearch(query=query, errors=errors, allowed=allowed, near=near, has_location=lat is not None)

@@ -93,9 +93,12 @@ def results():
     now = parsed.query.now
     open_now = {f.external_id: is_open_at(f.open_days, f.opens, f.closes, now.weekday(), now.hour * 60 + now.minute)
                 for _, f in items}
-    relaxed_words = _(", ").join(_("“%(word)s”", word=w) for w in result.searched_as)
+    quoted = lambda ws: _(", ").join(_("“%(word)s”", word=w) for w in ws)  # noqa: E731
     return render_template("search/results.html", parsed=parsed, q=parsed.query, result=result, items=items,
-                           relaxed_words=relaxed_words,
+                           relaxed_words=quoted(result.searched_as), ignored_words=quoted(result.ignored_words),
+                           did_you_mean_url=(modify_query(q=result.did_you_mean, page=None)
+                                             if result.did_you_mean else None),
+                           understood=understood_filters(result, refs),
                            suggestions=suggestions, open_now=open_now, sort_choices=SORT_CHOICES,
                            active_filters=active_filters(parsed, refs), labels=facet_labels(refs), **refs)
 
@@ -129,9 +132,24 @@ def active_filters(parsed, refs) -> list[dict]:
     return out
 
 
-@bp.app_template_global()
-def modify_query(**changes) -> str:
-    """The current search URL with some arguments replaced (a list sets several values, None removes)."""
+def understood_filters(result, refs, endpoint: str = "search.results") -> list[dict]:
+    """The filters a sentence was read into, each with its label and the URL of the same search without it
+    (the sentence's other filters and search words spelled out as ordinary parameters)."""
+    labels = facet_labels(refs)
+    out = []
+    for i, (facet, value, word) in enumerate(result.applied_filters):
+        changes: dict = {"q": result.searched_text or None, "page": None}
+        for j, (other, other_value, _w) in enumerate(result.applied_filters):
+            if j != i:
+                changes.setdefault(other, request.args.getlist(other)).append(other_value)
+        out.append({"facet": facet, "value": value, "word": word, "label": labels[facet].get(value, value),
+                    "remove_url": modified_url(endpoint, **changes)})
+    return out
+
+
+def modified_url(endpoint: str, _external: bool = False, **changes) -> str:
+    """The current request's URL for ``endpoint`` with some arguments replaced (a list sets several values,
+    None removes)."""
     args = request.args.copy()
     for key, value in changes.items():
         args.poplist(key)
@@ -139,7 +157,13 @@ def modify_query(**changes) -> str:
             continue
         for v in (value if isinstance(value, (list, tuple)) else [value]):
             args.add(key, v)
-    return url_for("search.results", **args.to_dict(flat=False))
+    return url_for(endpoint, _external=_external, **args.to_dict(flat=False))
+
+
+@bp.app_template_global()
+def modify_query(**changes) -> str:
+    """The current search URL with some arguments replaced (a list sets several values, None removes)."""
+    return modified_url("search.results", **changes)
 
 
 @bp.app_template_global()
