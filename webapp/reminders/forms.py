@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, SelectField, StringField
+from wtforms import BooleanField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 from ..accounts.forms import FlaskForm
@@ -13,7 +13,7 @@ class MailSettingsForm(FlaskForm):
     coupon_expiry = BooleanField(_l("Coupon expiry reminders (30 and 7 days before)"))
     passport_expiry = BooleanField(_l("Passport expiry reminder (30 days before)"))
     partner_digest = BooleanField(_l("Weekly mail about new partner facilities in the municipalities I follow"))
-    lang = SelectField(_l("Language of the mails"), choices=[("ja", "日本語"), ("en", "English")],
+    lang = SelectField(_l("Language of the mails"), choices=[SelectChoice("ja", "日本語"), SelectChoice("en", "English")],
                        validators=[DataRequired()])
     follow_1 = SelectField(_l("Municipality 1"), validate_choice=True)
     follow_2 = SelectField(_l("Municipality 2"), validate_choice=True)
@@ -22,7 +22,7 @@ class MailSettingsForm(FlaskForm):
     FOLLOW_FIELDS = ("follow_1", "follow_2", "follow_3")
 
     def set_municipalities(self, pairs: list[tuple[str, str]]) -> None:
-        choices = [("", _l("(none)"))] + pairs
+        choices = [SelectChoice("", _l("(none)"))] + [SelectChoice(v, label) for v, label in pairs]
         for name in self.FOLLOW_FIELDS:
             getattr(self, name).choices = choices
 
