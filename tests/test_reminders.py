@@ -398,3 +398,30 @@ def test_notices_badge_and_mark_as_read(site, browserish):
     browserish.client.post("/logout", data={"csrf_token": csrf_from(html)})
     assert "notices-link" not in browserish.get("/").get_data(as_text=True)
     assert browserish.get("/notices").status_code == 302           # log in first
+
+
+def test_deleting_the_account_removes_its_reminder_data(site, smtp):
+    from webapp.accounts import operations as account_ops
+    from webapp.accounts.models import User
+    from webapp.reminders.models import NoticeSeen
+    uid = family_with_coupons(site, lang="en")
+    with site.app_context():
+        ops.record_choice(db.session, uid, d.KIND_DIGEST, False, "account")
+        db.session.add(FollowedMunicipality(user_id=uid, municipality_code="142051"))
+        db.session.add(NoticeSeen(user_id=uid, notice_key="x"))
+        db.session.commit()
+    run(site, "send-reminders", "2027-03-01")
+    with site.app_context():
+        account_ops.delete_account(db.session, db.session.get(User, uid))
+        db.session.commit()
+        for model in (ReminderLog, MailChoice, MailSettings, FollowedMunicipality, NoticeSeen):
+            assert db.session.scalars(select(model)).all() == [], model
+
+
+def test_commands_need_the_site_address_for_the_links(site, smtp):
+    family_with_coupons(site)
+    result = site.test_cli_runner().invoke(args=["send-reminders", "--today", "2027-03-01"],
+                                           env={"PUBLIC_BASE_URL": ""})
+    assert result.exit_code == 2 and "--base-url" in result.output
+    with site.app_context():
+        assert db.session.scalars(select(ReminderLog)).all() == [] and smtp.messages == []

@@ -6,6 +6,7 @@ import logging
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..extensions import csrf, db
 from . import domain as d
@@ -72,8 +73,12 @@ def unread_count() -> int:
     """The header badge: unread reminders and programme notices of the logged-in family."""
     if not current_user.is_authenticated or not current_user.is_family:
         return 0
-    _r, unread = ops.notices_of(db.session, current_user, _today())
-    _p, p_unread = _programme_notices(current_user.id)
+    try:
+        _r, unread = ops.notices_of(db.session, current_user, _today())
+        _p, p_unread = _programme_notices(current_user.id)
+    except SQLAlchemyError:  # e.g. while rendering the error page of a failed request: no badge, the page shows
+        log.exception("could not count the notices")
+        return 0
     return unread + p_unread
 
 
