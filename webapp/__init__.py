@@ -101,6 +101,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     coupons_cli.init_app(app)
     from .coupons import admin as coupons_admin
     coupons_admin.init_app(app)
+    from .reminders import init_app as reminders_init
+    reminders_init(app)  # blueprint "reminders" (/notices, /account/mails) and the reminder commands
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)  # read-only GET API
 

@@ -16,20 +16,27 @@ log = logging.getLogger(__name__)
 bp = Blueprint("dev_outbox", __name__, url_prefix="/dev/outbox")
 
 
-def build_message(to: str, subject: str, body: str) -> EmailMessage:
+def build_message(to: str, subject: str, body: str, html: str | None = None,
+                  headers: dict[str, str] | None = None) -> EmailMessage:
     msg = EmailMessage()
     msg["From"] = current_app.config["MAIL_FROM"]
     msg["To"] = to
     msg["Subject"] = subject
     msg["Date"] = formatdate(localtime=True)
     msg["Message-ID"] = make_msgid(domain=current_app.config["MAIL_FROM"].split("@")[-1].strip(">"))
+    for name, value in (headers or {}).items():
+        msg[name] = value
     msg.set_content(body, charset="utf-8")
+    if html is not None:
+        msg.add_alternative(html, subtype="html", charset="utf-8")
     return msg
 
 
-def send_mail(to: str, subject: str, body: str) -> None:
-    """Send a plain-text mail. Raises on SMTP failure (the caller decides what the user sees)."""
-    msg = build_message(to, subject, body)
+def send_mail(to: str, subject: str, body: str, html: str | None = None,
+              headers: dict[str, str] | None = None) -> None:
+    """Send a plain-text mail (with an HTML alternative and extra headers when given). Raises on SMTP failure
+    (the caller decides what the user sees)."""
+    msg = build_message(to, subject, body, html, headers)
     backend = current_app.config["MAIL_BACKEND"]
     if backend == "outbox":
         folder = outbox_dir()
