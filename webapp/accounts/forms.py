@@ -1,8 +1,6 @@
 """Account forms (WTForms through Flask-WTF: CSRF on every form). Labels and messages via _l."""
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import current_app
 from flask_babel import gettext, lazy_gettext as _l
 from flask_babel import get_locale
@@ -13,6 +11,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..domain.facility_record import to_katakana
 from ..domain.phone import PhoneError, normalize_phone
+from ..timeutil import today_jst  # noqa: F401  (re-exported: older imports of accounts.forms.today_jst)
 from .emails import EmailError, normalize_email
 from .passwords import MAX_LENGTH, password_problems
 
@@ -161,7 +160,3 @@ class DeleteForm(FlaskForm):
     confirm = BooleanField(_l("I understand that my account and my children's data will be erased"),
                            validators=[DataRequired(_l("Tick the box to confirm."))])
 
-
-def today_jst() -> dt.date:
-    from ..search.params import now_jst
-    return now_jst().date()

@@ -7,7 +7,6 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ..accounts.forms import today_jst
 from ..extensions import db
 from ..facilities import csvio
 from ..facilities.operations import find_facility
@@ -17,6 +16,7 @@ from ..reference import reference
 from ..registration.forms import options
 from ..registration.models import PartnerRegistration
 from ..search.views import localized
+from ..timeutil import today_jst
 from . import operations as ops
 from .forms import ConfirmForm, FacilityForm, ImportForm
 from .views import IMPORT_MAX_BYTES, admin_only, bp, page_arg

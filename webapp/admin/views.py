@@ -4,23 +4,20 @@ modules: this one (dashboard), review.py (applications), facilities.py (faciliti
 (notices, users and roles)."""
 from __future__ import annotations
 
-import datetime as dt
 import logging
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, current_app, render_template, request
 
-from ..accounts.forms import today_jst
 from ..accounts.models import ROLE_ADMIN
 from ..extensions import db
 from ..roles import role_required
+from ..timeutil import today_jst
 from . import hooks
 from . import operations as ops
 
 log = logging.getLogger(__name__)
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 admin_only = role_required(ROLE_ADMIN)
-JST = ZoneInfo("Asia/Tokyo")
 IMPORT_MAX_BYTES = 10 * 1024 * 1024
 
 
@@ -69,19 +66,6 @@ def page_arg() -> int:
         return max(1, min(int(request.args.get("page", 1)), 10_000))
     except ValueError:
         return 1
-
-
-def to_utc(local: dt.datetime | None) -> dt.datetime | None:
-    """A Japan wall-clock time from a form as naive UTC (how times are stored)."""
-    if local is None:
-        return None
-    return local.replace(tzinfo=JST).astimezone(dt.timezone.utc).replace(tzinfo=None)
-
-
-def to_jst(utc: dt.datetime | None) -> dt.datetime | None:
-    if utc is None:
-        return None
-    return utc.replace(tzinfo=dt.timezone.utc).astimezone(JST).replace(tzinfo=None)
 
 
 @bp.route("/")

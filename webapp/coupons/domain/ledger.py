@@ -28,12 +28,13 @@ import datetime as dt
 from dataclasses import KW_ONLY, dataclass
 from typing import Hashable, Iterable, Optional, Union
 
+from ...timeutil import as_utc as _as_utc
+from ...timeutil import to_jst
 from .errors import N_, CouponError
 from .services import require_service_code
 
 REVERSAL_WINDOW = dt.timedelta(hours=24)
 MAX_REASON_LENGTH = 500
-JST = dt.timezone(dt.timedelta(hours=9), "JST")
 
 
 def _positive_int(value: object) -> bool:
@@ -100,16 +101,9 @@ class LedgerInvariantError(ValueError):
     Never a user error: the checks run before every write, so this means a bug or a hand-edited table."""
 
 
-def _as_utc(moment: dt.datetime) -> dt.datetime:
-    """Aware datetimes converted to UTC; naive ones taken as UTC."""
-    if moment.tzinfo is None or moment.tzinfo.utcoffset(moment) is None:
-        return moment.replace(tzinfo=dt.timezone.utc)
-    return moment.astimezone(dt.timezone.utc)
-
-
 def japan_date(moment: dt.datetime) -> dt.date:
     """The calendar day in Japan of ``moment`` (aware, or naive UTC): 2025-06-30 15:00 UTC is 2025-07-01."""
-    return _as_utc(moment).astimezone(JST).date()
+    return to_jst(moment).date()
 
 
 def balance(entries: Iterable[Entry]) -> int:
