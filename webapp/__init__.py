@@ -84,6 +84,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .search.views import bp as search_bp
     app.register_blueprint(search_bp)
     app.register_blueprint(passport_bp)
+    from .facilities.seo import bp as seo_bp
+    app.register_blueprint(seo_bp)  # /sitemap.xml, /robots.txt, facility_jsonld
     from .admin.views import init_app as admin_init
     from .registration.views import init_app as registration_init
     registration_init(app)  # blueprint "registration" (/partners) and the renew-registrations command
