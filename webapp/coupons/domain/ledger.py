@@ -152,7 +152,7 @@ def check_redeem(balance: int, count: object) -> CouponError | None:
     ``insufficient_balance`` (params: ``remaining``) when ``count`` > ``balance`` — the family uses what is
     left and pays the rest another way. ``count == balance`` is allowed."""
     if not _positive_int(count):
-        return CouponError("count", N_("Choose how many coupons to use: at least one."), "count_invalid")
+        return CouponError("count", N_("Enter the number of coupons to use: 1 or more."), "count_invalid")
     if balance <= 0:
         return CouponError("count", N_("No coupons are left in this set."), "no_coupons_left")
     if count > balance:  # type: ignore[operator]
@@ -198,7 +198,8 @@ def check_reversal(original: Entry, existing_reversals: Iterable[Reversal], now:
     if not text:
         return CouponError("reason", N_("Enter the reason for the correction."), "reason_required")
     if len(text) > MAX_REASON_LENGTH:
-        return CouponError("reason", N_("This is too long."), "reason_too_long")
+        return CouponError("reason", N_("Please enter at most %(max)d characters."), "reason_too_long",
+                           {"max": MAX_REASON_LENGTH})
     return None
 
 
