@@ -133,7 +133,7 @@ def test_messages_follow_the_language(browserish):
     assert "Enter the facility name." in errors and "Hamahug" in errors and "Describe the benefit." in errors
     assert "Apply as a partner facility" in page and "施設名を入力" not in page
     page = confirm(browserish, application(**{"benefits-0-age_from": "abc"})).get_data(as_text=True)
-    assert "Not a valid integer value." in " ".join(errors_in(page))
+    assert "From 0 to 18." in " ".join(errors_in(page))  # one message, worded for the number box
 
 
 def test_input_is_normalised(browserish, site):
