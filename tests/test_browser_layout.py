@@ -19,7 +19,6 @@ from . import coupon_factory as cf
 from .browser import CHROMIUM, CHROMIUM_ARGS, PHONE, LiveServer
 from .conftest import Browserish
 from .test_registration_helpers import application, apply
-from .test_roles import link_provider
 from .test_support import PASSWORD, make_family, make_user
 
 pytestmark = pytest.mark.browser

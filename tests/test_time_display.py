@@ -20,7 +20,6 @@ from webapp.timeutil import JST, jst_wall_to_utc, to_jst, utcnow
 
 from . import coupon_factory as cf
 from .browser import CHROMIUM, CHROMIUM_ARGS, PHONE, LiveServer
-from .test_roles import link_provider
 from .test_support import PASSWORD, make_user
 
 pytestmark = pytest.mark.browser
