@@ -134,7 +134,7 @@ def test_more_than_remaining_is_refused_with_advice(site):
     for bad in ("0", "-1", "abc", ""):
         html = b.client.post(f"/coupons/use?set={set_id}&p={info['token']}", data={
             "csrf_token": csrf_from(page), "key": key, "service": "temporary_care", "count": bad}).get_data(as_text=True)
-        assert "1枚以上" in html and "Not a valid" not in html
+        assert "1以上の数字で入力してください" in html and "Not a valid" not in html and "選んで" not in html
 
 
 def test_passcode_route_and_lockout(site):

@@ -314,11 +314,11 @@ def test_partial_correction_and_a_second_one_is_refused(ref_app, world):
 @pytest.mark.parametrize("count, reason, field, message", [
     (2, "", "reason", "訂正の理由を入力してください。"),
     (2, "   ", "reason", "訂正の理由を入力してください。"),
-    (2, "あ" * 501, "reason", "長すぎます。"),
+    (2, "あ" * 501, "reason", "500文字以内で入力してください。"),
     (4, "多すぎ", "count", "戻す枚数は1〜3枚で指定してください。"),
     (0, "ゼロ", "count", "戻す枚数は1〜3枚で指定してください。"),
     ("", "空", "count", "戻す枚数は1〜3枚で指定してください。"),
-    ("abc", "文字", "count", "整数"),
+    ("abc", "文字", "count", "戻す枚数は1〜3枚で指定してください。"),
 ])
 def test_bad_corrections_are_shown_next_to_the_field(ref_app, world, count, reason, field, message):
     entry = redeem(ref_app, world, 3)

@@ -9,6 +9,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from .config import Config, check_config
+from . import timeutil
 from .extensions import babel, csrf, db
 
 log = logging.getLogger(__name__)
@@ -67,6 +68,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: "Asia/Tokyo")
+    timeutil.init_app(app)  # the datetimeformat filter: stored UTC shown in Japan time, converted once
 
     from . import cli, i18n, indexing, mail, security, web
     from .accounts import views as accounts_views
@@ -83,6 +85,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .search.views import bp as search_bp
     app.register_blueprint(search_bp)
     app.register_blueprint(passport_bp)
+    from .facilities.seo import bp as seo_bp
+    app.register_blueprint(seo_bp)  # /sitemap.xml, /robots.txt, facility_jsonld
     from .admin import init_app as admin_init
     from .registration.views import init_app as registration_init
     registration_init(app)  # blueprint "registration" (/partners) and the renew-registrations command

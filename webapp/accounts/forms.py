@@ -1,18 +1,18 @@
 """Account forms (WTForms through Flask-WTF: CSRF on every form). Labels and messages via _l."""
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import current_app
 from flask_babel import gettext, lazy_gettext as _l
 from flask_babel import get_locale
 from flask_wtf import FlaskForm as _FlaskForm
 from wtforms.i18n import get_translations as wtforms_translations
 from wtforms import BooleanField, DateField, EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Optional, ValidationError
 
 from ..domain.facility_record import to_katakana
 from ..domain.phone import PhoneError, normalize_phone
+from ..timeutil import today_jst  # noqa: F401  (re-exported: older imports of accounts.forms.today_jst)
+from ..validators import MaxLength
 from .emails import EmailError, normalize_email
 from .passwords import MAX_LENGTH, password_problems
 
@@ -72,14 +72,14 @@ def kana_validator(form, field):
 
 class SignupForm(FlaskForm):
     email = EmailField(_l("E-mail address"), validators=[DataRequired(_l("Enter your e-mail address.")),
-                                                         Length(max=254, message=_l("This is too long.")), EmailInput()])
+                                                         MaxLength(254), EmailInput()])
     agree = BooleanField(_l("I agree to the terms of use and the handling of personal information"),
                          validators=[DataRequired(_l("Please agree to the terms to continue."))])
 
 
 class ResendForm(FlaskForm):
     email = EmailField(_l("E-mail address"), validators=[DataRequired(_l("Enter your e-mail address.")),
-                                                         Length(max=254, message=_l("This is too long.")), EmailInput()])
+                                                         MaxLength(254), EmailInput()])
 
 
 def municipality_choices():
@@ -95,11 +95,11 @@ def municipality_choices():
 
 class ProfileForm(FlaskForm):
     """Name, reading, municipality and phone number: given at sign-up, changed from the account page."""
-    name = StringField(_l("Your name"), validators=[DataRequired(_l("Enter your name.")), Length(max=100, message=_l("This is too long."))])
+    name = StringField(_l("Your name"), validators=[DataRequired(_l("Enter your name.")), MaxLength(100)])
     name_kana = StringField(_l("Reading (kana)"), validators=[DataRequired(_l("Enter the reading.")),
-                                                              Length(max=100, message=_l("This is too long.")), kana_validator])
+                                                              MaxLength(100), kana_validator])
     municipality = SelectField(_l("Municipality of residence"), validators=[DataRequired(_l("Choose your municipality."))])
-    phone = StringField(_l("Phone number (optional)"), validators=[Optional(), Length(max=30, message=_l("This is too long.")),
+    phone = StringField(_l("Phone number (optional)"), validators=[Optional(), MaxLength(30),
                                                                    phone_validator],
                         render_kw={"type": "tel", "inputmode": "tel"})
 
@@ -111,57 +111,53 @@ class ProfileForm(FlaskForm):
 class DetailsForm(ProfileForm):
     """Sign-up step 2: the profile, a password and the first child (or pregnancy)."""
     password = PasswordField(_l("Password (8 characters or more)"),
-                             validators=[DataRequired(_l("Choose a password.")), Length(max=MAX_LENGTH, message=_l("This is too long.")), NewPassword()])
-    child_name = StringField(_l("Child's name (or a nickname)"), validators=[Optional(), Length(max=100, message=_l("This is too long."))])
+                             validators=[DataRequired(_l("Choose a password.")), MaxLength(MAX_LENGTH), NewPassword()])
+    child_name = StringField(_l("Child's name (or a nickname)"), validators=[Optional(), MaxLength(100)])
     child_birth_date = DateField(_l("Birth date"), validators=[Optional()])
     child_due_date = DateField(_l("Or, for a pregnancy: expected due date"), validators=[Optional()])
 
 
 class ChildForm(FlaskForm):
-    name = StringField(_l("Child's name (or a nickname)"), validators=[Optional(), Length(max=100, message=_l("This is too long."))])
+    name = StringField(_l("Child's name (or a nickname)"), validators=[Optional(), MaxLength(100)])
     birth_date = DateField(_l("Birth date"), validators=[Optional()])
     due_date = DateField(_l("Or, for a pregnancy: expected due date"), validators=[Optional()])
 
 
 class LoginForm(FlaskForm):
     email = EmailField(_l("E-mail address"), validators=[DataRequired(_l("Enter your e-mail address.")),
-                                                         Length(max=254, message=_l("This is too long."))])
+                                                         MaxLength(254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password.")),
-                                                         Length(max=MAX_LENGTH, message=_l("This is too long."))])
+                                                         MaxLength(MAX_LENGTH)])
     remember = BooleanField(_l("Keep me logged in on this device"))
 
 
 class ForgotForm(FlaskForm):
     email = EmailField(_l("E-mail address"), validators=[DataRequired(_l("Enter your e-mail address.")),
-                                                         Length(max=254, message=_l("This is too long.")), EmailInput()])
+                                                         MaxLength(254), EmailInput()])
 
 
 class ResetForm(FlaskForm):
     password = PasswordField(_l("New password (8 characters or more)"),
-                             validators=[DataRequired(_l("Choose a password.")), Length(max=MAX_LENGTH, message=_l("This is too long.")), NewPassword()])
+                             validators=[DataRequired(_l("Choose a password.")), MaxLength(MAX_LENGTH), NewPassword()])
 
 
 class PasswordChangeForm(FlaskForm):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired(_l("Enter your password.")),
-                                                                         Length(max=MAX_LENGTH, message=_l("This is too long."))])
+                                                                         MaxLength(MAX_LENGTH)])
     password = PasswordField(_l("New password (8 characters or more)"),
-                             validators=[DataRequired(_l("Choose a password.")), Length(max=MAX_LENGTH, message=_l("This is too long.")), NewPassword()])
+                             validators=[DataRequired(_l("Choose a password.")), MaxLength(MAX_LENGTH), NewPassword()])
 
 
 class EmailChangeForm(FlaskForm):
     email = EmailField(_l("New e-mail address"), validators=[DataRequired(_l("Enter your e-mail address.")),
-                                                             Length(max=254, message=_l("This is too long.")), EmailInput()])
+                                                             MaxLength(254), EmailInput()])
     current_password = PasswordField(_l("Current password"), validators=[DataRequired(_l("Enter your password.")),
-                                                                         Length(max=MAX_LENGTH, message=_l("This is too long."))])
+                                                                         MaxLength(MAX_LENGTH)])
 
 
 class DeleteForm(FlaskForm):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired(_l("Enter your password.")),
-                                                                         Length(max=MAX_LENGTH, message=_l("This is too long."))])
+                                                                         MaxLength(MAX_LENGTH)])
     confirm = BooleanField(_l("I understand that my account and my children's data will be erased"),
                            validators=[DataRequired(_l("Tick the box to confirm."))])
 
-
-def today_jst() -> dt.date:
-    from ..search.params import now_jst
-    return now_jst().date()

@@ -9,9 +9,10 @@ from flask_login import current_user, fresh_login_required, login_required, logi
 
 from ..extensions import db, limiter, login_manager
 from ..mail import send_mail
+from ..timeutil import today_jst
 from . import operations as ops
 from .forms import (ChildForm, DeleteForm, DetailsForm, EmailChangeForm, ForgotForm, LoginForm, PasswordChangeForm,
-                    ProfileForm, ResendForm, ResetForm, SignupForm, today_jst)
+                    ProfileForm, ResendForm, ResetForm, SignupForm)
 from .models import Child, User
 from .tokens import TokenError, issue_token, peek_token, revoke_tokens, use_token
 

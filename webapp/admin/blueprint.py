@@ -5,9 +5,7 @@ live in views.py (dashboard), review.py (applications), facilities.py (facilitie
 users and roles); they import from here, never from each other."""
 from __future__ import annotations
 
-import datetime as dt
 import logging
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, current_app, request
 
@@ -19,7 +17,6 @@ from . import hooks
 log = logging.getLogger(__name__)
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 admin_only = role_required(ROLE_ADMIN)
-JST = ZoneInfo("Asia/Tokyo")
 IMPORT_MAX_BYTES = 10 * 1024 * 1024
 
 
@@ -61,16 +58,3 @@ def municipality_name(code: str) -> str:
     from ..web.labels import localized
     m = db.session.get(Municipality, code) if code else None
     return localized(m) if m is not None else (code or "")
-
-
-def to_utc(local: dt.datetime | None) -> dt.datetime | None:
-    """A Japan wall-clock time from a form as naive UTC (how times are stored)."""
-    if local is None:
-        return None
-    return local.replace(tzinfo=JST).astimezone(dt.timezone.utc).replace(tzinfo=None)
-
-
-def to_jst(utc: dt.datetime | None) -> dt.datetime | None:
-    if utc is None:
-        return None
-    return utc.replace(tzinfo=dt.timezone.utc).astimezone(JST).replace(tzinfo=None)

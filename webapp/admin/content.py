@@ -9,13 +9,13 @@ from flask_login import current_user
 
 from ..accounts.models import ROLES, User
 from ..extensions import db
-from ..timeutil import utcnow
+from ..timeutil import jst_wall_to_utc, to_jst, utcnow
 from . import notices as nops
 from . import operations as ops
 from .forms import ActiveForm, ConfirmForm, NoticeForm, RoleForm
 from .models import Notice
 from ..web.pagination import page_arg
-from .blueprint import admin_only, bp, role_label, to_jst, to_utc
+from .blueprint import admin_only, bp, role_label
 
 log = logging.getLogger(__name__)
 USERS_PER_PAGE = 50
@@ -26,7 +26,14 @@ USERS_PER_PAGE = 50
 @admin_only
 def notices():
     rows = db.session.scalars(db.select(Notice).order_by(Notice.publish_from.desc(), Notice.id.desc())).all()
-    return render_template("admin/notices.html", rows=rows, now=utcnow(), to_jst=to_jst, confirm=ConfirmForm())
+    return render_template("admin/notices.html", rows=rows, now=utcnow(), confirm=ConfirmForm())
+
+
+
+def _wall(stored):
+    """A stored time as the Japan wall-clock value a datetime-local field shows."""
+    local = to_jst(stored)
+    return local.replace(tzinfo=None) if local else None
 
 
 @bp.route("/notices/new", methods=["GET", "POST"])
@@ -40,15 +47,16 @@ def notice(notice_id: int | None = None):
     if request.method == "GET" and existing is not None:
         form = NoticeForm(data={"title": existing.title, "title_en": existing.title_en, "body": existing.body,
                                 "body_en": existing.body_en, "audience": existing.audience,
-                                "publish_from": to_jst(existing.publish_from),
-                                "publish_until": to_jst(existing.publish_until)})
+                                "publish_from": _wall(existing.publish_from),
+                                "publish_until": _wall(existing.publish_until)})
     else:
-        form = NoticeForm(data={"publish_from": to_jst(utcnow()).replace(second=0, microsecond=0)}
+        form = NoticeForm(data={"publish_from": _wall(utcnow()).replace(second=0, microsecond=0)}
                           if request.method == "GET" else None)
     if form.validate_on_submit():
         values = {k: form[k].data for k in ("title", "title_en", "body", "body_en", "audience")}
         values = {k: v.strip() if isinstance(v, str) else v for k, v in values.items()}
-        values.update(publish_from=to_utc(form.publish_from.data), publish_until=to_utc(form.publish_until.data))
+        values.update(publish_from=jst_wall_to_utc(form.publish_from.data),
+                      publish_until=jst_wall_to_utc(form.publish_until.data))
         errors = nops.check_notice(values)
         for field, message in errors:
             form[field].errors = list(form[field].errors) + [_(message)]

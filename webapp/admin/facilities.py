@@ -7,7 +7,6 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ..accounts.forms import today_jst
 from ..extensions import db
 from ..facilities import csvio
 from ..facilities.operations import find_facility
@@ -16,6 +15,7 @@ from ..models import STATUS_WITHDRAWN, Amenity, Category, Municipality
 from ..reference import reference
 from ..registration.forms import options
 from ..registration.models import PartnerRegistration
+from ..timeutil import today_jst
 from ..web.labels import localized
 from . import operations as ops
 from .forms import ConfirmForm, FacilityForm, ImportForm

@@ -5,14 +5,14 @@ from __future__ import annotations
 from flask_babel import gettext, lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateTimeLocalField, HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import AnyOf, DataRequired, Length, Optional
+from wtforms.validators import AnyOf, DataRequired, Optional
 
 from ..accounts.forms import FlaskForm
 from ..accounts.models import ROLES
 from ..registration.forms import MultiCheckboxField, options
+from ..validators import MaxLength
 from .models import AUDIENCES
 
-TOO_LONG = _l("This is too long.")
 ROLE_LABELS = {"family": _l("Family"), "provider": _l("Provider"), "agent": _l("Support agent"),
                "admin": _l("Administrator")}
 AUDIENCE_LABELS = {"passport": _l("Passport families"), "coupon": _l("Coupon families"), "all": _l("Everyone")}
@@ -20,7 +20,7 @@ AUDIENCE_LABELS = {"passport": _l("Passport families"), "coupon": _l("Coupon fam
 
 def _text(label, max_length, required=None):
     validators = [DataRequired(required)] if required else [Optional()]
-    return StringField(label, validators=validators + [Length(max=max_length, message=TOO_LONG)])
+    return StringField(label, validators=validators + [MaxLength(max_length)])
 
 
 class ApproveForm(FlaskForm):
@@ -29,13 +29,13 @@ class ApproveForm(FlaskForm):
 
 class RejectForm(FlaskForm):
     reason = TextAreaField(_l("Reason (sent to the applicant)"),
-                           validators=[DataRequired(_l("Write the reason.")), Length(max=2000, message=TOO_LONG)])
+                           validators=[DataRequired(_l("Write the reason.")), MaxLength(2000)])
 
 
 class ChangesForm(FlaskForm):
     message = TextAreaField(_l("What should be changed (sent to the applicant)"),
                             validators=[DataRequired(_l("Write what should be changed.")),
-                                        Length(max=2000, message=TOO_LONG)])
+                                        MaxLength(2000)])
 
 
 class ConfirmForm(FlaskForm):
@@ -55,12 +55,12 @@ class FacilityForm(FlaskForm):
     open_days = _text(_l("Open days (e.g. 月火水木金)"), 40)
     opens = _text(_l("Opens at"), 10)
     closes = _text(_l("Closes at"), 10)
-    hours_note = TextAreaField(_l("Notes on the hours"), validators=[Length(max=1000, message=TOO_LONG)])
-    description = TextAreaField(_l("Description"), validators=[Length(max=2000, message=TOO_LONG)])
-    notes = TextAreaField(_l("Notes"), validators=[Length(max=2000, message=TOO_LONG)])
-    benefit_otoku = TextAreaField(_l("Benefit: savings"), validators=[Length(max=1000, message=TOO_LONG)])
-    benefit_kokorokubari = TextAreaField(_l("Benefit: care"), validators=[Length(max=1000, message=TOO_LONG)])
-    benefit_setsubi = TextAreaField(_l("Benefit: facilities"), validators=[Length(max=1000, message=TOO_LONG)])
+    hours_note = TextAreaField(_l("Notes on the hours"), validators=[MaxLength(1000)])
+    description = TextAreaField(_l("Description"), validators=[MaxLength(2000)])
+    notes = TextAreaField(_l("Notes"), validators=[MaxLength(2000)])
+    benefit_otoku = TextAreaField(_l("Benefit: savings"), validators=[MaxLength(1000)])
+    benefit_kokorokubari = TextAreaField(_l("Benefit: care"), validators=[MaxLength(1000)])
+    benefit_setsubi = TextAreaField(_l("Benefit: facilities"), validators=[MaxLength(1000)])
     amenities = MultiCheckboxField(_l("Amenities"), invalid_choice_message=_l("Choose from the list."))
     lat = _text(_l("Latitude"), 20)
     lon = _text(_l("Longitude"), 20)
@@ -90,9 +90,9 @@ class FacilityForm(FlaskForm):
 class NoticeForm(FlaskForm):
     title = _text(_l("Title (Japanese)"), 200, _l("Write the title."))
     body = TextAreaField(_l("Text (Japanese)"), validators=[DataRequired(_l("Write the text.")),
-                                                            Length(max=5000, message=TOO_LONG)])
+                                                            MaxLength(5000)])
     title_en = _text(_l("Title (English, optional)"), 200)
-    body_en = TextAreaField(_l("Text (English, optional)"), validators=[Optional(), Length(max=5000, message=TOO_LONG)])
+    body_en = TextAreaField(_l("Text (English, optional)"), validators=[Optional(), MaxLength(5000)])
     audience = SelectField(_l("Shown to"), choices=options((a, AUDIENCE_LABELS[a]) for a in AUDIENCES), default="all")
     publish_from = DateTimeLocalField(_l("Published from (Japan time)"), format="%Y-%m-%dT%H:%M",
                                       validators=[DataRequired(_l("Enter when the notice appears."))])

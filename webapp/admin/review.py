@@ -8,7 +8,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from ..accounts.forms import today_jst
 from ..extensions import db
 from ..indexing import facility_record
 from ..models import Municipality
@@ -18,6 +17,7 @@ from ..registration import mails
 from ..registration import operations as rops
 from ..registration.models import STATUSES, SUBMITTED, PartnerApplication
 from ..registration.records import location_raws
+from ..timeutil import today_jst
 from .forms import ApproveForm, ChangesForm, RejectForm
 from ..web.pagination import page_arg
 from .blueprint import admin_only, bp

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from flask import render_template
 
-from ..accounts.forms import today_jst
 from ..extensions import db
+from ..timeutil import today_jst
 from . import hooks
 from . import operations as ops
 from .blueprint import admin_only, bp

@@ -8,13 +8,14 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
-from wtforms import IntegerField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, NumberRange
+from wtforms import SelectField, StringField
+from wtforms.validators import DataRequired, NumberRange
 
 from ..accounts.forms import FlaskForm
 from ..extensions import db
 from ..models import Facility
 from ..roles import role_required
+from ..validators import MaxLength, WholeNumberField
 from . import domain as d
 from . import operations as ops
 from .models import CouponProgramme, ProviderPoint, SerialBatch, SerialCode
@@ -26,10 +27,10 @@ MAX_BATCH = 10_000
 
 class BatchForm(FlaskForm):
     programme = SelectField(_l("Programme"), coerce=int, validators=[DataRequired()])
-    size = IntegerField(_l("How many serial codes"), validators=[
+    size = WholeNumberField(_l("How many serial codes"), validators=[
         DataRequired(_l("Enter a number from 1 to 10,000.")),
         NumberRange(min=1, max=MAX_BATCH, message=_l("Enter a number from 1 to 10,000."))])
-    note = StringField(_l("Note (e.g. where the codes go)"), validators=[Length(max=200, message=_l("This is too long."))])
+    note = StringField(_l("Note (e.g. where the codes go)"), validators=[MaxLength(200)])
 
 
 class ConfirmForm(FlaskForm):

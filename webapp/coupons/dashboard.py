@@ -7,9 +7,8 @@ from collections import defaultdict
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ..timeutil import to_jst
 from .models import KIND_REDEEM, KIND_REVERSAL, CouponProgramme, CouponSet, LedgerEntry
-
-JST = dt.timedelta(hours=9)
 
 
 def dashboard_figures(session: Session, today: dt.date) -> dict:
@@ -30,7 +29,7 @@ def dashboard_figures(session: Session, today: dt.date) -> dict:
         sign = 1 if r.kind == KIND_REDEEM else -1
         when = used_at.get(r.reverses_id, r.created_at) if r.kind == KIND_REVERSAL else r.created_at
         by_service[r.service_code] += sign * r.count
-        by_month[(when + JST).strftime("%Y-%m")] += sign * r.count
+        by_month[to_jst(when).strftime("%Y-%m")] += sign * r.count
         yen_by_programme[r.programme_id] += sign * r.count * face[r.programme_id]
     return {
         "programmes": [{"code": p.code, "name": p.name, "claimed": claimed.get(p.id, 0),

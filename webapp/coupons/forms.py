@@ -6,11 +6,12 @@ from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectFi
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from ..accounts.forms import FlaskForm
+from ..validators import MaxLength, WholeNumberField
 
 
 class SerialForm(FlaskForm):
     serial = StringField(_l("Serial code"), validators=[DataRequired(_l("Enter the serial code.")),
-                                                       Length(max=40, message=_l("This is too long."))])
+                                                       MaxLength(40)])
 
 
 class ClaimForm(FlaskForm):
@@ -24,15 +25,17 @@ class ClaimForm(FlaskForm):
 
 class PasscodeForm(FlaskForm):
     passcode = StringField(_l("Passcode (6 digits)"), validators=[
-        DataRequired(_l("Enter the 6-digit passcode.")), Length(max=20, message=_l("This is too long."))])
+        DataRequired(_l("Enter the 6-digit passcode.")), MaxLength(20)])
+
+
+COUNT_MESSAGE = _l("Enter the number of coupons to use: 1 or more.")
 
 
 class UseForm(FlaskForm):
     key = HiddenField(validators=[DataRequired(), Length(min=16, max=64), Regexp(r"^[A-Za-z0-9_-]+$")])
     service = SelectField(_l("Service"), validators=[DataRequired(_l("Choose the service."))])
-    count = IntegerField(_l("How many coupons?"), validators=[
-        DataRequired(_l("Choose how many coupons to use: at least one.")),
-        NumberRange(min=1, max=999, message=_l("Choose how many coupons to use: at least one."))])
+    count = WholeNumberField(_l("How many coupons?"), default=1, validators=[
+        DataRequired(COUNT_MESSAGE), NumberRange(min=1, max=999, message=COUNT_MESSAGE)])
 
 
 class ConfirmForm(FlaskForm):

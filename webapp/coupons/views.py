@@ -14,8 +14,7 @@ from ..accounts.models import ROLE_FAMILY
 from ..extensions import db, limiter
 from ..models import CouponService
 from ..roles import role_required
-from ..search.params import now_jst
-from ..timeutil import utcnow
+from ..timeutil import today_jst, utcnow
 from . import domain as d
 from . import operations as ops
 from .forms import ClaimForm, ConfirmForm, PasscodeForm, SerialForm, UseForm
@@ -53,7 +52,7 @@ def wallet():
     sets = db.session.scalars(select(CouponSet).where(CouponSet.user_id == current_user.id)
                               .order_by(CouponSet.id)).all()
     services = services_by_code()
-    today = now_jst().date()
+    today = today_jst()
     filters = {
         "service": [s for s in request.args.getlist("service") if s in services],
         "set": [int(s) for s in request.args.getlist("set") if s.isdigit() and int(s) in {x.id for x in sets}],
@@ -117,7 +116,7 @@ def claim_receive():
         try:
             coupon_set = ops.claim(db.session, current_user._get_current_object(), form.serial.data,
                                    form.child.data, form.birth_date.data, form.multiple_birth.data,
-                                   now_jst().date())
+                                   today_jst())
         except d.CouponError as e:
             db.session.rollback()
             field = getattr(form, e.field, None) or form.child
@@ -140,7 +139,7 @@ def coupon_set(set_id: int):
     services = services_by_code()
     validity = {code: ops.valid_until(s, code, entries) for code in services}
     return render_template("coupons/set.html", s=s, remaining=ops.balance_of(db.session, s.id), services=services,
-                           validity=validity, today=now_jst().date(), focus=request.args.get("service"))
+                           validity=validity, today=today_jst(), focus=request.args.get("service"))
 
 
 @bp.route("/coupons/scan")
@@ -221,7 +220,7 @@ def use():
             form.count.errors = [error_text(err)]
         else:
             confirm = ConfirmForm(key=form.key.data, service=form.service.data, count=form.count.data)
-            return render_template("coupons/confirm.html", form=confirm, now=now_jst(),
+            return render_template("coupons/confirm.html", form=confirm, now=utcnow(),
                                    service=services_by_code()[form.service.data], **ctx)
     return render_template("coupons/use.html", form=form, **ctx)
 

@@ -18,6 +18,8 @@ import contacts
 from contacts import Route, SUPPORT_CENTER_ID, UnknownContact
 from faq import LANGS, Choice, FaqSet, Flow, Step, format_path, load_faq, load_flows, parse_path, walk
 
+from ..timeutil import JST
+
 log = logging.getLogger(__name__)
 
 MAX_PATH_ANSWERS = 40        # a flow path longer than this is refused (the deepest flow has about 10 steps)
@@ -120,6 +122,8 @@ class RouteView:
 def format_when(at: datetime) -> str:
     """A Japan-time moment for people: 「6月2日(火) 10:00」 / "Tue 2 Jun 10:00"."""
     pattern = "EEE d MMM H:mm" if lang() == "en" else "M月d日(E) H:mm"
+    if at.tzinfo is None:  # contacts speaks naive Japan time; the formatter would take it for UTC
+        at = at.replace(tzinfo=JST)
     return format_datetime(at, pattern)
 
 

@@ -10,11 +10,10 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from ..accounts.models import ROLE_FAMILY, User
 from ..accounts.operations import child_infos
-from ..accounts.forms import today_jst
 from ..domain.passport import passport_status
 from ..extensions import db
 from ..roles import role_required
-from ..search.params import now_jst
+from ..timeutil import today_jst, utcnow
 
 bp = Blueprint("passport", __name__)
 
@@ -52,7 +51,7 @@ def card():
             dark="#111827", light="#ffffff")
     response = make_response(render_template(
         "passport/card.html", valid_until=valid_until, expired=expired, number=format_number(current_user.passport_number),
-        children=len(current_user.children), qr_svg=buf.getvalue().decode("utf-8"), checked_at=now_jst(),
+        children=len(current_user.children), qr_svg=buf.getvalue().decode("utf-8"), checked_at=utcnow(),
         qr_minutes=current_app.config["PASSPORT_QR_MAX_AGE"] // 60))
     response.headers["Cache-Control"] = "private, no-store"
     return response
@@ -74,7 +73,7 @@ def verify(token: str):
     valid_until, state = passport_status(child_infos(user), today)
     state = "valid" if state == "valid" else "expired"  # the facility sees no more than valid / expired
     response = make_response(render_template("passport/verify.html", state=state, valid_until=valid_until,
-                                             initials=initials(user), checked_at=now_jst()))
+                                             initials=initials(user), checked_at=utcnow()))
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Robots-Tag"] = "noindex"
     return response

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, IntegerField, TextAreaField
+from wtforms import BooleanField, TextAreaField
 from wtforms.validators import DataRequired, Optional
 
 from ..accounts.forms import FlaskForm
 from ..coupons.domain import CouponError
+from ..validators import WholeNumberField
 
 
 class CorrectionForm(FlaskForm):
     """Give back 1..n coupons of one redemption, with a reason (required, checked by the domain rules)."""
-    count = IntegerField(_l("Coupons to give back"), validators=[Optional()])
+    count = WholeNumberField(_l("Coupons to give back"), validators=[Optional()])
     reason = TextAreaField(_l("Reason for the correction"), validators=[Optional()],
                            render_kw={"rows": 3, "maxlength": 500, "required": True})
 

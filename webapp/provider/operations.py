@@ -25,29 +25,17 @@ from ..coupons import operations as coupon_ops
 from ..coupons.models import (KIND_REDEEM, KIND_REVERSAL, CouponProgramme, CouponSet, LedgerEntry,
                               PasscodeFailure, ProviderPoint, ProviderStaff)
 from ..models import PROGRAMME_COUPON, CouponService, Facility
+from ..timeutil import jst_start_utc, to_jst
 
 log = logging.getLogger(__name__)
 
-JST = dt.timezone(dt.timedelta(hours=9), "JST")
 RECENT_DAYS = 7          # the home page lists today and the 7 days before
 RECENT_LIMIT = 200       # at most this many rows on the home page
 MONTH_RE = re.compile(r"^([0-9]{4})-([0-9]{2})$")
 CSV_HEADER = ["年月", "施設ID", "提供者", "事業", "利用枚数", "訂正枚数", "差引枚数", "金額"]
 
 
-# -- time ----------------------------------------------------------------------------------------------------
-def to_jst(moment: dt.datetime) -> dt.datetime:
-    """A stored time (naive UTC, or aware) in Japan time (aware)."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.timezone.utc)
-    return moment.astimezone(JST)
-
-
-def jst_start_utc(day: dt.date) -> dt.datetime:
-    """Midnight at the start of ``day`` in Japan, as a naive UTC datetime (the database's convention)."""
-    return dt.datetime(day.year, day.month, day.day) - dt.timedelta(hours=9)
-
-
+# -- time (the helpers live in webapp.timeutil) -------------------------------------------------------------
 def month_bounds_utc(year: int, month: int) -> tuple[dt.datetime, dt.datetime]:
     """[start, end) of a calendar month in Japan, as naive UTC datetimes."""
     nxt = dt.date(year + (month == 12), month % 12 + 1, 1)

@@ -11,7 +11,7 @@ import logging
 from babel.dates import format_skeleton
 from flask import (Blueprint, abort, current_app, flash, jsonify, make_response, redirect, render_template,
                    request, url_for)
-from flask_babel import format_datetime, format_decimal, format_time, get_locale
+from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -26,7 +26,7 @@ from ..extensions import db
 from ..models import CouponService, Facility
 from ..roles import role_required
 from ..web.labels import localized
-from ..timeutil import utcnow
+from ..timeutil import format_local, format_local_time, to_jst, utcnow
 from . import operations as ops
 from . import poster
 from .forms import CorrectionForm, RotateForm
@@ -99,8 +99,8 @@ def home():
 
 def _row(r: ops.Redemption, names: dict, now) -> dict:
     """One redemption for the live list, with display texts in the page's language."""
-    out = {"id": r.id, "at": ops.to_jst(r.at).isoformat(timespec="seconds"),
-           "time": format_datetime(r.at, "short"),
+    out = {"id": r.id, "at": to_jst(r.at).isoformat(timespec="seconds"),
+           "time": format_local(r.at, "short"),
            "service": r.service_code, "service_name": names.get(r.service_code, r.service_code),
            "count": r.count, "amount": r.amount, "amount_text": yen(r.amount),
            "net_count": r.net_count, "net_amount": r.net_amount,
@@ -109,9 +109,9 @@ def _row(r: ops.Redemption, names: dict, now) -> dict:
            "correct_url": url_for("provider.correct", entry_id=r.id) if not r.reversed else None}
     if r.reversed:
         out["reversal"] = {"id": r.reversal_id, "count": r.reversed_count, "reason": r.reversal_reason,
-                           "at": ops.to_jst(r.reversal_at).isoformat(timespec="seconds"),
+                           "at": to_jst(r.reversal_at).isoformat(timespec="seconds"),
                            "text": _("Corrected: %(num)d coupons given back (%(time)s). Reason: %(reason)s",
-                                     num=r.reversed_count, time=format_datetime(r.reversal_at, "short"),
+                                     num=r.reversed_count, time=format_local(r.reversal_at, "short"),
                                      reason=r.reversal_reason or "")}
         out["action"] = ""
     else:
@@ -131,8 +131,8 @@ def _payload(facility: Facility, point) -> dict:
                "recent": {"items": [_row(r, names, now) for r in data.earlier]}}
     # A fingerprint of what is shown: the page redraws only when something changed.
     payload["version"] = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]
-    payload["generated_at"] = ops.to_jst(now).isoformat(timespec="seconds")
-    payload["updated_text"] = _("Updated at %(time)s", time=format_time(now, "medium"))
+    payload["generated_at"] = to_jst(now).isoformat(timespec="seconds")
+    payload["updated_text"] = _("Updated at %(time)s", time=format_local_time(now, "medium"))
     return payload
 
 

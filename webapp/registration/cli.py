@@ -36,7 +36,7 @@ def init_app(app) -> None:
                        "Without it no mails are sent.")
     def renew_command(today, base_url):
         """Renew every listed passport facility to the end of this fiscal year (safe to run again)."""
-        from ..accounts.forms import today_jst
+        from ..timeutil import today_jst
         from .operations import registrations_of, renew_registrations
         day: dt.date = today.date() if today else today_jst()
         result = renew_registrations(db.session, day)

@@ -9,21 +9,21 @@ import re
 import secrets
 
 from flask_babel import get_locale, gettext, lazy_gettext as _l
-from wtforms import (BooleanField, FieldList, Form, FormField, HiddenField, IntegerField, RadioField, SelectChoice,
+from wtforms import (BooleanField, FieldList, Form, FormField, HiddenField, RadioField, SelectChoice,
                      SelectField, SelectMultipleField, StringField, TextAreaField)
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
 from wtforms.i18n import get_translations as wtforms_translations
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..accounts.forms import EmailInput, FlaskForm, kana_validator, phone_validator
 from ..domain.facility_record import parse_time, validate_record
+from ..validators import MaxLength, WholeNumberField
 from .records import ja_names, location_raws
 
 MAX_BENEFITS = 6
 MAX_BRANCHES = 50
 BRANCH_ROWS = 3  # empty branch rows offered at first (more with the "add rows" button)
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
-TOO_LONG = _l("This is too long.")
 WEEKDAYS = [("0", _l("Mon")), ("1", _l("Tue")), ("2", _l("Wed")), ("3", _l("Thu")), ("4", _l("Fri")),
             ("5", _l("Sat")), ("6", _l("Sun"))]
 KIND_CHOICES = [("", _l("Choose")), ("otoku", _l("Savings (discounts, gifts)")),
@@ -74,14 +74,14 @@ def _empty(value) -> bool:
 class BenefitForm(SubForm):
     kind = SelectField(_l("Kind of benefit"), choices=options(KIND_CHOICES),
                        invalid_choice_message=_l("Choose the kind of benefit."))
-    text = TextAreaField(_l("What you offer"), validators=[Optional(), Length(max=200, message=TOO_LONG)])
+    text = TextAreaField(_l("What you offer"), validators=[Optional(), MaxLength(200)])
     days = SelectField(_l("On which days"), choices=options(DAY_CHOICES), default="all")
     passport = RadioField(_l("Showing the passport"), choices=options(PASSPORT_CHOICES), default="required",
                           invalid_choice_message=_l("Choose whether the passport must be shown."))
-    age_from = IntegerField(_l("Children from age"), validators=[Optional(), NumberRange(0, 18, _l("From 0 to 18."))])
-    age_to = IntegerField(_l("Children up to age"), validators=[Optional(), NumberRange(0, 18, _l("From 0 to 18."))])
+    age_from = WholeNumberField(_l("Children from age"), validators=[Optional(), NumberRange(0, 18, _l("From 0 to 18."))])
+    age_to = WholeNumberField(_l("Children up to age"), validators=[Optional(), NumberRange(0, 18, _l("From 0 to 18."))])
     pregnant = BooleanField(_l("Also for expectant mothers"))
-    note = StringField(_l("Other conditions"), validators=[Optional(), Length(max=100, message=TOO_LONG)])
+    note = StringField(_l("Other conditions"), validators=[Optional(), MaxLength(100)])
 
     def is_empty(self) -> bool:
         return not self.kind.data and not (self.text.data or "").strip()
@@ -111,13 +111,13 @@ class BenefitForm(SubForm):
 
 
 class BranchForm(SubForm):
-    name = StringField(_l("Branch name"), validators=[Optional(), Length(max=100, message=TOO_LONG)])
-    name_kana = StringField(_l("Reading (kana)"), validators=[Optional(), Length(max=100, message=TOO_LONG),
+    name = StringField(_l("Branch name"), validators=[Optional(), MaxLength(100)])
+    name_kana = StringField(_l("Reading (kana)"), validators=[Optional(), MaxLength(100),
                                                               kana_validator])
     municipality = SelectField(_l("Municipality"), invalid_choice_message=_l("Choose a municipality in Kanagawa."))
-    address = StringField(_l("Address"), validators=[Optional(), Length(max=200, message=TOO_LONG)])
-    building = StringField(_l("Building, floor"), validators=[Optional(), Length(max=100, message=TOO_LONG)])
-    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=30, message=TOO_LONG), phone_validator])
+    address = StringField(_l("Address"), validators=[Optional(), MaxLength(200)])
+    building = StringField(_l("Building, floor"), validators=[Optional(), MaxLength(100)])
+    phone = StringField(_l("Phone"), validators=[Optional(), MaxLength(30), phone_validator])
 
     def is_empty(self) -> bool:
         return all(_empty((f.data or "").strip() if isinstance(f.data, str) else f.data) for f in self)
@@ -145,34 +145,34 @@ class ApplicationForm(FlaskForm):
     """The facility, its benefits and conditions, the contact, the chain's other branches, the terms."""
     submission_key = HiddenField()
     name = StringField(_l("Facility name"), validators=[DataRequired(_l("Enter the facility name.")),
-                                                        Length(max=100, message=TOO_LONG)])
+                                                        MaxLength(100)])
     name_kana = StringField(_l("Reading of the name (kana)"), validators=[
-        DataRequired(_l("Enter the reading.")), Length(max=100, message=TOO_LONG), kana_validator])
+        DataRequired(_l("Enter the reading.")), MaxLength(100), kana_validator])
     category = SelectField(_l("Category"), validators=[DataRequired(_l("Choose the category."))],
                            invalid_choice_message=_l("Choose the category."))
     municipality = SelectField(_l("Municipality"), validators=[DataRequired(_l("Choose the municipality."))],
                                invalid_choice_message=_l("Choose a municipality in Kanagawa."))
     address = StringField(_l("Address"), validators=[DataRequired(_l("Enter the address.")),
-                                                     Length(max=200, message=TOO_LONG)])
-    building = StringField(_l("Building, floor"), validators=[Optional(), Length(max=100, message=TOO_LONG)])
+                                                     MaxLength(200)])
+    building = StringField(_l("Building, floor"), validators=[Optional(), MaxLength(100)])
     phone = StringField(_l("Phone"), validators=[DataRequired(_l("Enter the phone number.")),
-                                                 Length(max=30, message=TOO_LONG), phone_validator])
-    url = StringField(_l("Website"), validators=[Optional(), Length(max=300, message=TOO_LONG), url_validator])
+                                                 MaxLength(30), phone_validator])
+    url = StringField(_l("Website"), validators=[Optional(), MaxLength(300), url_validator])
     open_days = MultiCheckboxField(_l("Open days"), choices=options(WEEKDAYS),
                                    validators=[DataRequired(_l("Choose the days you are open."))],
                                    invalid_choice_message=_l("Choose the days you are open."))
     opens = StringField(_l("Opens at"), validators=[DataRequired(_l("Enter the opening time.")), time_validator])
     closes = StringField(_l("Closes at"), validators=[DataRequired(_l("Enter the closing time.")), time_validator])
-    hours_note = StringField(_l("Notes on the hours"), validators=[Optional(), Length(max=200, message=TOO_LONG)])
-    description = TextAreaField(_l("About the facility"), validators=[Optional(), Length(max=500, message=TOO_LONG)])
+    hours_note = StringField(_l("Notes on the hours"), validators=[Optional(), MaxLength(200)])
+    description = TextAreaField(_l("About the facility"), validators=[Optional(), MaxLength(500)])
     benefits = FieldList(FormField(BenefitForm), min_entries=1, max_entries=MAX_BENEFITS)
     amenities = MultiCheckboxField(_l("Amenities for families"),
                                    invalid_choice_message=_l("Choose from the list."))
     other_prefectures = BooleanField(_l("We also accept the passports of other prefectures"))
     contact_name = StringField(_l("Contact person"), validators=[DataRequired(_l("Enter the contact person.")),
-                                                                 Length(max=100, message=TOO_LONG)])
+                                                                 MaxLength(100)])
     email = StringField(_l("E-mail address"), validators=[DataRequired(_l("Enter your e-mail address.")),
-                                                          Length(max=254, message=TOO_LONG), EmailInput()])
+                                                          MaxLength(254), EmailInput()])
     branches = FieldList(FormField(BranchForm), min_entries=0, max_entries=MAX_BRANCHES)
     agree = BooleanField(_l("I agree to the programme terms above"),
                          validators=[DataRequired(_l("Please agree to the terms to apply."))])
@@ -257,6 +257,6 @@ class ApplicationForm(FlaskForm):
 
 class WithdrawForm(FlaskForm):
     """Leaving the programme: a reason (optional) and a confirmation."""
-    reason = TextAreaField(_l("Reason (optional)"), validators=[Optional(), Length(max=500, message=TOO_LONG)])
+    reason = TextAreaField(_l("Reason (optional)"), validators=[Optional(), MaxLength(500)])
     confirm = BooleanField(_l("I understand that the facility disappears from search at once"),
                            validators=[DataRequired(_l("Tick the box to confirm."))])

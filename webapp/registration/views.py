@@ -12,12 +12,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import MultiDict
 
-from ..accounts.forms import today_jst
 from ..extensions import db, limiter
 from ..i18n import current_locale
 from ..models import Amenity, Category, Municipality
 from ..reference import reference
 from ..web.labels import localized
+from ..timeutil import today_jst
 from . import mails
 from . import operations as ops
 from .forms import BRANCH_ROWS, DAY_CHOICES, MAX_BENEFITS, MAX_BRANCHES, ApplicationForm, WithdrawForm

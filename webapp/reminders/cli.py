@@ -17,7 +17,7 @@ BASE_URL = click.option("--base-url", default=lambda: os.environ.get("PUBLIC_BAS
 
 
 def _day(today) -> dt.date:
-    from ..accounts.forms import today_jst
+    from ..timeutil import today_jst
     return today.date() if today else today_jst()
 
 

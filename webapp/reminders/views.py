@@ -22,7 +22,7 @@ KIND_LABELS = {d.KIND_COUPON: "Coupon expiry reminders", d.KIND_PASSPORT: "Passp
 
 
 def _today():
-    from ..accounts.forms import today_jst
+    from ..timeutil import today_jst
     return today_jst()
 
 

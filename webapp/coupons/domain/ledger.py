@@ -28,12 +28,13 @@ import datetime as dt
 from dataclasses import KW_ONLY, dataclass
 from typing import Hashable, Iterable, Optional, Union
 
+from ...timeutil import as_utc as _as_utc
+from ...timeutil import to_jst
 from .errors import N_, CouponError
 from .services import require_service_code
 
 REVERSAL_WINDOW = dt.timedelta(hours=24)
 MAX_REASON_LENGTH = 500
-JST = dt.timezone(dt.timedelta(hours=9), "JST")
 
 
 def _positive_int(value: object) -> bool:
@@ -100,16 +101,9 @@ class LedgerInvariantError(ValueError):
     Never a user error: the checks run before every write, so this means a bug or a hand-edited table."""
 
 
-def _as_utc(moment: dt.datetime) -> dt.datetime:
-    """Aware datetimes converted to UTC; naive ones taken as UTC."""
-    if moment.tzinfo is None or moment.tzinfo.utcoffset(moment) is None:
-        return moment.replace(tzinfo=dt.timezone.utc)
-    return moment.astimezone(dt.timezone.utc)
-
-
 def japan_date(moment: dt.datetime) -> dt.date:
     """The calendar day in Japan of ``moment`` (aware, or naive UTC): 2025-06-30 15:00 UTC is 2025-07-01."""
-    return _as_utc(moment).astimezone(JST).date()
+    return to_jst(moment).date()
 
 
 def balance(entries: Iterable[Entry]) -> int:
@@ -158,7 +152,7 @@ def check_redeem(balance: int, count: object) -> CouponError | None:
     ``insufficient_balance`` (params: ``remaining``) when ``count`` > ``balance`` — the family uses what is
     left and pays the rest another way. ``count == balance`` is allowed."""
     if not _positive_int(count):
-        return CouponError("count", N_("Choose how many coupons to use: at least one."), "count_invalid")
+        return CouponError("count", N_("Enter the number of coupons to use: 1 or more."), "count_invalid")
     if balance <= 0:
         return CouponError("count", N_("No coupons are left in this set."), "no_coupons_left")
     if count > balance:  # type: ignore[operator]
@@ -204,7 +198,8 @@ def check_reversal(original: Entry, existing_reversals: Iterable[Reversal], now:
     if not text:
         return CouponError("reason", N_("Enter the reason for the correction."), "reason_required")
     if len(text) > MAX_REASON_LENGTH:
-        return CouponError("reason", N_("This is too long."), "reason_too_long")
+        return CouponError("reason", N_("Please enter at most %(max)d characters."), "reason_too_long",
+                           {"max": MAX_REASON_LENGTH})
     return None
 
 

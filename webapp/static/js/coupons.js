@@ -5,7 +5,8 @@
   if (clock) {
     var tick = function () {
       var lang = document.documentElement.lang === "en" ? "en-GB" : "ja-JP";
-      clock.textContent = new Date().toLocaleTimeString(lang, {hour: "2-digit", minute: "2-digit", second: "2-digit"});
+      clock.textContent = new Date().toLocaleTimeString(lang, {hour: "2-digit", minute: "2-digit", second: "2-digit",
+                                                             timeZone: "Asia/Tokyo"});
     };
     tick();
     setInterval(tick, 1000);

@@ -12,7 +12,8 @@
   var clock = document.getElementById("now");
   if (clock) {
     var tick = function () {
-      clock.textContent = new Date().toLocaleTimeString(document.documentElement.lang === "en" ? "en-GB" : "ja-JP");
+      clock.textContent = new Date().toLocaleTimeString(document.documentElement.lang === "en" ? "en-GB" : "ja-JP",
+                                                       {timeZone: "Asia/Tokyo"});  // Japan time on any phone
     };
     tick();
     setInterval(tick, 1000);
