@@ -49,7 +49,15 @@ def test_plural_forms_are_checked_for_each_form():
     assert catalogs.check_catalog(ja, "ja", {"%(num)d place"}) == []
     ja_bad = Catalog(locale="ja", fuzzy=False)
     ja_bad.add(("%(num)d place", "%(num)d places"), ("%(n)d件",))
-    assert [p.what.split(":")[0] for p in catalogs.check_catalog(ja_bad, "ja", set())] == ["placeholders differ"]
+    assert [p.what.split(":")[0] for p in catalogs.check_catalog(ja_bad, "ja", {"%(num)d place"})] == [
+        "placeholders differ"]
+
+
+def test_check_finds_a_msgid_the_code_no_longer_asks_for():
+    """A subject passed in a variable is not extracted: `update` would silently drop its translation."""
+    ja = _catalog("ja", ("Save", "保存"), ("Built at run time", "実行時"))
+    assert [(p.msgid, p.what.split(" (")[0]) for p in catalogs.check_catalog(ja, "ja", {"Save"})] == [
+        ("Built at run time", "not used by the code")]
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectChoice, SelectField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired
 
 from ..accounts.forms import FlaskForm
+from ..validators import MaxLength
 
 
 class MailSettingsForm(FlaskForm):
@@ -32,7 +33,7 @@ class MailSettingsForm(FlaskForm):
 
 class MarkReadForm(FlaskForm):
     """Mark one notice as read: a reminder (its key) or a programme notice (its id)."""
-    key = StringField(validators=[DataRequired(), Length(max=120)])
+    key = StringField(validators=[DataRequired(), MaxLength(120)])
 
 
 class StopForm(FlaskForm):

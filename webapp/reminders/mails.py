@@ -6,6 +6,7 @@ from flask import render_template, url_for
 from flask_babel import force_locale, gettext as _
 from sqlalchemy import select
 
+from ..domain.facility_record import N_
 from ..extensions import db
 from ..mail import send_mail
 from ..models import CouponService
@@ -37,11 +38,11 @@ def reminder(user, lang: str, r: d.Reminder) -> None:
         names = service_names(lang)
         items = [{"child": child, "remaining": remaining, "services": [names.get(c, c) for c in codes]}
                  for child, remaining, codes in r.items]
-        _send(user, lang, r.kind, "reminder_coupons", "[Kosodate Portal] Coupons expire on %(date)s",
+        _send(user, lang, r.kind, "reminder_coupons", N_("[Kosodate Portal] Coupons expire on %(date)s"),
               reminder=r, items=items, wallet_url=url_for("coupons.wallet", _external=True),
               subject_args={"date": r.expires_on.isoformat()})
     else:
-        _send(user, lang, r.kind, "reminder_passport", "[Kosodate Portal] Your passport ends on %(date)s",
+        _send(user, lang, r.kind, "reminder_passport", N_("[Kosodate Portal] Your passport ends on %(date)s"),
               reminder=r, passport_url=url_for("passport.card", _external=True),
               subject_args={"date": r.expires_on.isoformat()})
 
@@ -52,5 +53,5 @@ def digest(user, lang: str, facilities) -> None:
                "municipality": (f.municipality.name_en if lang == "en" else f.municipality.name),
                "category": (f.category.name_en if lang == "en" else f.category.name),
                "url": url_for("search.facility", external_id=f.external_id, _external=True)} for f in facilities]
-    _send(user, lang, d.KIND_DIGEST, "partner_digest", "[Kosodate Portal] New partner facilities (%(n)s)",
+    _send(user, lang, d.KIND_DIGEST, "partner_digest", N_("[Kosodate Portal] New partner facilities (%(n)s)"),
           places=places, subject_args={"n": len(places)})
