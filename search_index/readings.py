@@ -67,3 +67,13 @@ def content_words(text: str) -> list[str]:
                 out.append(run)
             run = ""
     return list(dict.fromkeys(out))
+
+
+def morphemes(text: str) -> list[tuple[str, str, str]]:
+    """``(surface, part of speech, dictionary form)`` of each morpheme of ``text`` (up to 200 characters), for
+    callers that split a phrase their own way (the agents' console keeps verbs: 読めない, 届かない)."""
+    if not text:
+        return []
+    with _lock:
+        return [(m.surface(), m.part_of_speech()[0], m.dictionary_form())
+                for m in _tokenizer().tokenize(text[:200])]
