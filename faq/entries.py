@@ -187,6 +187,11 @@ class FaqSet:
         return [self._hit(entry, -neg, matched, marks, lang, partial)
                 for neg, _order, entry, matched, marks in rows[:max(limit, 0)]]
 
+    def hit(self, entry_id: str, marks, lang: str = "ja", score: float = 0) -> FaqHit:
+        """Entry ``entry_id`` as a search result with the folded ``marks`` highlighted (for results ranked by
+        another matcher, such as the help desk's :class:`faq.desk.DeskIndex`)."""
+        return self._hit(self._by_id[entry_id], score, (), list(marks), check_lang(lang), False)
+
     @staticmethod
     def _hit(entry: FaqEntry, score: int, matched, marks: list[str], lang: str, partial: bool) -> FaqHit:
         question, answer = entry.q(lang), entry.a(lang).replace("\n", " ")
