@@ -110,6 +110,7 @@ def _flow_docs(flows: Iterable[Flow], directory, lang: str, start: int) -> list[
         for step in flow.steps:
             if step.kind == "route" and step.contact:
                 named += named_contacts(directory, [step.contact])
+            named += mentioned_contacts(directory, step.text_for("ja"))
         docs.append(Doc("flow", flow.id, start + i, (
             _Field(W_NAME, _folded([flow.title_for(lang)])),
             _Field(W_TAG, _folded(flow.tags)),
@@ -120,7 +121,7 @@ def _flow_docs(flows: Iterable[Flow], directory, lang: str, start: int) -> list[
 def _faq_docs(faq: FaqSet, directory, lang: str, start: int) -> list[Doc]:
     docs = []
     for i, entry in enumerate(faq):
-        named = named_contacts(directory, entry.contacts) + mentioned_contacts(directory, entry.a("ja"))
+        named = named_contacts(directory, entry.contacts) + mentioned_contacts(directory, entry.q("ja") + entry.a("ja"))
         docs.append(Doc("faq", entry.id, start + i, (
             _Field(W_NAME, _folded([entry.q(lang)])),
             _Field(W_TAG, _folded(entry.tags)),
@@ -146,6 +147,8 @@ def named_contacts(directory, ids: Iterable[str]) -> list[str]:
     """Contact ids for references to the support center, a place or a service (a service stands for its
     departments: the number the seed gives for the service)."""
     out: list[str] = []
+    if directory is None:
+        return out
     for cid in ids:
         if cid in directory.services:
             places = directory.contacts_for(cid)
@@ -157,6 +160,8 @@ def named_contacts(directory, ids: Iterable[str]) -> list[str]:
 
 def mentioned_contacts(directory, text: str) -> list[str]:
     """The departments and the support center whose name ``text`` writes out (Japanese names)."""
+    if directory is None:
+        return []
     flat = normalize(text).replace(" ", "")
     out = []
     for c in directory.all_contacts():
@@ -168,14 +173,15 @@ def mentioned_contacts(directory, text: str) -> list[str]:
 class DeskIndex:
     """FAQ entries, flows and contacts, folded once per language; :meth:`search` ranks them for a query."""
 
-    def __init__(self, faq: FaqSet, flows: Mapping[str, Flow] | Iterable[Flow], directory,
+    def __init__(self, faq: FaqSet | None, flows: Mapping[str, Flow] | Iterable[Flow], directory,
                  groups: list[Group] | None = None):
+        """Any part may be left out (None, no flows): the help pages search the FAQ or the flows alone."""
         flow_list = list(flows.values()) if isinstance(flows, Mapping) else list(flows)
         self._docs: dict[str, list[Doc]] = {}
         for lang in LANGS:
             docs = _flow_docs(flow_list, directory, lang, 0)
-            docs += _contact_docs(directory, len(docs))
-            docs += _faq_docs(faq, directory, lang, len(docs))
+            docs += _contact_docs(directory, len(docs)) if directory is not None else []
+            docs += _faq_docs(faq, directory, lang, len(docs)) if faq is not None else []
             self._docs[lang] = docs
         self._phrases = self._phrase_table(load_caller_groups() if groups is None else groups)
 
