@@ -198,6 +198,15 @@ class DeskIndex:
     def docs(self, lang: str = "ja") -> list[Doc]:
         return list(self._docs[check_lang(lang)])
 
+    def unmatched(self, groups: list[Group]) -> list[Group]:
+        """The groups none of whose members occurs in any item in any language (data that can never help)."""
+        out = []
+        for g in groups:
+            term = Term(g.members[0], tuple(dict.fromkeys(g.members + g.targets)))
+            if not any(self._df(term, lang) for lang in LANGS):
+                out.append(g)
+        return out
+
     # -- query analysis ----------------------------------------------------------------------------------
     def terms(self, text: str, lang: str = "ja") -> list[Term]:
         """The terms of ``text``: per white-space separated chunk, the caller phrasings in it and then its

@@ -268,3 +268,14 @@ def test_a_sentence_that_matches_nothing_as_typed_is_read_as_the_help_desk_reads
     assert all(faqset.get(h.id).programme in ("passport", "common") for h in passport)
     assert entry_id not in [h.id for h in passport] or faqset.get(entry_id).programme == "common"
     assert faqset.search("ゾウの鼻") == [] and faq.find_flows(faq.load_flows(), "ゾウの鼻") == []
+
+
+def test_validate_checks_the_caller_phrasings(capsys, tmp_path):
+    path = tmp_path / "phrasings.json"
+    path.write_text(json.dumps({"version": 1, "groups": [["読み取", "読め"], ["金太郎", "桃太郎"]]}), encoding="utf-8")
+    assert faq_validate.main(["--phrasings", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "金太郎" in out and "読め" not in out
+    path.write_text(json.dumps({"version": 1, "groups": [["読めない"]]}), encoding="utf-8")
+    assert faq_validate.main(["--phrasings", str(path)]) == 1
+    assert "two or more different members" in capsys.readouterr().out
