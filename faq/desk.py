@@ -11,7 +11,9 @@ reading), as a substring of the folded text. On top of that:
 * a query word that matches nothing as a whole is split into its content words and predicates by Sudachi
   (QRが読めない → QR, 読めない), dropping particles and verbs that say nothing (する, できる, ない).
 
-Words asking for a number (電話番号, 連絡先, 問い合わせ) are dropped when the query names something else.
+Words asking for a number (電話番号, 連絡先, 問い合わせ) are dropped when the query names something else, and so
+are English words that say nothing (my, the, how). Several words that together are a name (Childcare Division)
+add a bonus.
 
 Ranking: only documents matching the most query terms are kept; per term, the best field counts (a name 10,
 the support center's other names 12, a department's service 14, a provider's 6, tags 5, body 2; a form
@@ -51,7 +53,12 @@ _ASCII = re.compile(r"^[a-z0-9]+$")
 # alone (問い合わせ先) they are searched for.
 _REACH = frozenset(normalize(w) for w in (
     "電話", "電話番号", "番号", "連絡先", "連絡", "問い合わせ", "問い合わせ先", "問合せ", "お問い合わせ", "お問合せ", "窓口",
-    "tel", "phone", "number", "contact", "call"))
+    "tel", "number", "contact", "call"))
+# English words that say nothing on their own (Japanese particles are dropped by the sentence split).
+_EN_STOPWORDS = frozenset({
+    "a", "an", "the", "my", "our", "your", "i", "me", "we", "you", "it", "is", "are", "am", "be", "was", "to", "of",
+    "for", "and", "or", "will", "wont", "can", "do", "does", "did", "how", "what", "where", "when", "why", "with",
+    "on", "in", "at", "this", "that", "please", "help"})
 
 
 @dataclass(frozen=True)
@@ -215,8 +222,9 @@ class DeskIndex:
         for chunk in (text or "")[:200].split():
             for term in self._chunk_terms(chunk, lang):
                 terms.setdefault(term.text, term)
-        subject = [t for t in terms.values() if t.text not in _REACH]
-        return subject or list(terms.values())
+        said = [t for t in terms.values() if t.text not in _EN_STOPWORDS] or list(terms.values())
+        subject = [t for t in said if t.text not in _REACH]
+        return subject or said
 
     def _chunk_terms(self, chunk: str, lang: str) -> list[Term]:
         folded, first, last = normalize_spans(chunk)
@@ -284,12 +292,26 @@ class DeskIndex:
                 rows.append((covered, score, d, marks))
         if not rows:
             return []
+        if len(terms) > 1 and idf:  # the words together as one name: 「Childcare Division」, 「support center」
+            phrase, bonus = normalize(" ".join(t.text for t in terms)), max(idf.values())
+            for i, (covered, score, d, marks) in enumerate(rows):
+                rows[i] = (covered, score + bonus * _phrase_weight(d, phrase), d, marks)
         most = max(r[0] for r in rows)
         rows = [r for r in rows if r[0] == most]
         rows.sort(key=lambda r: (-round(r[1], 6), KINDS.index(r[2].kind), r[2].order))
         out = [DeskMatch(d.kind, d.id, round(score, 3), tuple(dict.fromkeys(marks)), d.names)
                for _c, score, d, marks in rows]
         return out[:limit] if limit is not None else out
+
+
+def _phrase_weight(doc: Doc, phrase: str) -> int:
+    """2 × W_EXACT when a name-like field of ``doc`` is ``phrase``, W_EXACT when one contains it, else 0."""
+    best = 0
+    for f in doc.fields:
+        if f.weight >= W_NAME:
+            for t in f.texts:
+                best = max(best, 2 * W_EXACT if t == phrase else W_EXACT if phrase in t else 0)
+    return best
 
 
 def _best(doc: Doc, term: Term) -> tuple[int, list[str]]:

@@ -16,7 +16,7 @@ PHRASINGS = os.path.join(os.path.dirname(__file__), "data", "caller_phrasings.ts
 def _phrasings():
     with open(PHRASINGS, encoding="utf-8") as f:
         rows = [line.rstrip("\n").split("\t") for line in f if line.strip() and not line.startswith("#")]
-    return [(q, want) for q, want in rows]
+    return [(row[0], row[1], row[2] if len(row) > 2 else "ja") for row in rows]
 
 
 @pytest.fixture(scope="module")
@@ -28,14 +28,15 @@ def test_the_phrasing_set_is_large_and_names_real_items(desk):
     rows = _phrasings()
     assert len(rows) >= 30
     keys = {f"{d.kind}:{d.id}" for d in desk.docs()}
-    assert {want for _q, want in rows} <= keys
-    kinds = {want.split(":")[0] for _q, want in rows}
+    assert len([r for r in rows if r[2] == "ja"]) >= 30
+    assert {want for _q, want, _lang in rows} <= keys
+    kinds = {want.split(":")[0] for _q, want, _lang in rows}
     assert kinds == {"flow", "faq", "contact"}
 
 
-@pytest.mark.parametrize("query,want", _phrasings())
-def test_caller_phrasing_finds_its_entry_first(desk, query, want):
-    found = desk.search(query)
+@pytest.mark.parametrize("query,want,lang", _phrasings())
+def test_caller_phrasing_finds_its_entry_first(desk, query, want, lang):
+    found = desk.search(query, lang=lang)
     assert found, f"{query!r} found nothing"
     assert found[0].key == want, (query, [(m.key, m.score) for m in found[:4]])
 
