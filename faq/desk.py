@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Iterable, Mapping
 
 from search_index.analysis import normalize, normalize_spans
@@ -128,7 +128,8 @@ def _flow_docs(flows: Iterable[Flow], directory, lang: str, start: int) -> list[
 def _faq_docs(faq: FaqSet, directory, lang: str, start: int) -> list[Doc]:
     docs = []
     for i, entry in enumerate(faq):
-        named = named_contacts(directory, entry.contacts) + mentioned_contacts(directory, entry.q("ja") + entry.a("ja"))
+        named = named_contacts(directory, entry.contacts)
+        named += mentioned_contacts(directory, entry.q("ja") + entry.a("ja"))
         docs.append(Doc("faq", entry.id, start + i, (
             _Field(W_NAME, _folded([entry.q(lang)])),
             _Field(W_TAG, _folded(entry.tags)),
@@ -140,7 +141,8 @@ def _contact_docs(directory, start: int) -> list[Doc]:
     docs = []
     for i, c in enumerate(directory.all_contacts()):
         services = [directory.services[code] for code in c.services if code in directory.services]
-        aliases = ["サポートセンター", "システム", "support center", "help desk"] if c.kind == "support_center" else []
+        aliases = ["サポートセンター", "システム", "support center", "help desk"] \
+            if c.kind == "support_center" else []
         weight = W_DEPT_SERVICE if c.kind == "department" else W_PROVIDER_SERVICE
         docs.append(Doc("contact", c.id, start + i, (
             _Field(W_NAME, _folded([c.name, c.name_en, c.kana, re.sub(r"\D", "", c.phone)])),
