@@ -104,6 +104,7 @@ class FaqSet:
         self._categories = categories
         self._entries = list(entries)
         self._by_id = {e.id: e for e in entries}
+        self._desk = None  # faq.desk.DeskIndex over these entries, built on first use
         self._folded = {
             (e.id, lang): _Folded(normalize(e.q(lang)), normalize(e.a(lang)),
                                   tuple(normalize(t) for t in e.tags))
@@ -143,7 +144,8 @@ class FaqSet:
         """Entries whose question, tags or answer (in ``lang``) contain every word of ``text`` as a substring
         of the folded text, best first: question matches outrank tag matches, which outrank answer matches;
         the whole query found in the question adds a bonus. When no entry matches every word, entries matching
-        some words are returned with ``partial=True``. Empty text gives []."""
+        some words are returned with ``partial=True``; when none matches any, the help desk's reading of the
+        text (caller phrasings, a sentence split into its words: QRが読めない) is used. Empty text gives []."""
         check_lang(lang)
         check_programme(programme)
         query = words(text or "")
@@ -182,10 +184,26 @@ class FaqSet:
             parts = tuple(p for p in ("question", "tags", "answer") if p in matched)
             row = (-score, order, entry, parts, marks)
             (full if n_matched == len(query) else part).append(row)
+        if not full and not part:
+            return self._as_said(text, lang, programme, limit)
         rows, partial = (full, False) if full else (part, True)
         rows.sort(key=lambda r: (r[0], r[1]))
         return [self._hit(entry, -neg, matched, marks, lang, partial)
                 for neg, _order, entry, matched, marks in rows[:max(limit, 0)]]
+
+    def _as_said(self, text: str, lang: str, programme: str | None, limit: int) -> list[FaqHit]:
+        """What the help desk's search finds for a sentence or a caller's wording (QRが読めない), when the words
+        as typed match nothing (see :mod:`faq.desk`)."""
+        if self._desk is None:
+            from .desk import DeskIndex  # desk builds on this module
+            self._desk = DeskIndex(self, (), None)
+        matches = [m for m in self._desk.search(text, lang=lang) if self._by_id[m.id].applies_to(programme)]
+        return [self.hit(m.id, m.marks, lang, m.score) for m in matches[:max(limit, 0)]]
+
+    def hit(self, entry_id: str, marks, lang: str = "ja", score: float = 0) -> FaqHit:
+        """Entry ``entry_id`` as a search result with the folded ``marks`` highlighted (for results ranked by
+        another matcher, such as the help desk's :class:`faq.desk.DeskIndex`)."""
+        return self._hit(self._by_id[entry_id], score, (), list(marks), check_lang(lang), False)
 
     @staticmethod
     def _hit(entry: FaqEntry, score: int, matched, marks: list[str], lang: str, partial: bool) -> FaqHit:

@@ -149,7 +149,8 @@ def format_path(answers: Iterable[str]) -> str:
 def find_flows(flows: Mapping[str, Flow] | Iterable[Flow], text: str, lang: str = "ja",
                limit: int = 10) -> list[Flow]:
     """Flows whose title, tags or step texts (in ``lang``) contain every folded word of ``text``; title
-    matches first, then tags, then step texts."""
+    matches first, then tags, then step texts. When none does, the help desk's reading of the text (caller
+    phrasings, a sentence split into its words: QRが読めない) is used (see :mod:`faq.desk`)."""
     check_lang(lang)
     query = words(text or "")
     if not query:
@@ -172,6 +173,10 @@ def find_flows(flows: Mapping[str, Flow] | Iterable[Flow], text: str, lang: str 
                 break
         else:
             scored.append((-score, order, flow))
+    if not scored:
+        from .desk import DeskIndex  # desk builds on this module
+        by_id = {f.id: f for f in _as_list(flows)}
+        return [by_id[m.id] for m in DeskIndex(None, by_id.values(), None).search(text, lang=lang)][:limit]
     scored.sort(key=lambda t: (t[0], t[1]))
     return [f for _, _, f in scored[:limit]]
 

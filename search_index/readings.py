@@ -77,3 +77,13 @@ def verb_lemmas(text: str) -> list[tuple[str, str]]:
             out += [(m.surface(), m.normalized_form()) for m in _tokenizer().tokenize(part)
                     if m.part_of_speech()[0] == "動詞" and m.part_of_speech()[1] != "非自立可能"]
     return list(dict.fromkeys(out))
+
+
+def morphemes(text: str) -> list[tuple[str, str, str]]:
+    """``(surface, part of speech, dictionary form)`` of each morpheme of ``text`` (up to 200 characters), for
+    callers that split a phrase their own way (the agents' console keeps verbs: 読めない, 届かない)."""
+    if not text:
+        return []
+    with _lock:
+        return [(m.surface(), m.part_of_speech()[0], m.dictionary_form())
+                for m in _tokenizer().tokenize(text[:200])]

@@ -140,3 +140,69 @@ def test_help_pages_have_no_accessibility_violations(live, browser, path):
     }""")
     context.close()
     assert violations == [], violations
+
+
+def _agent_on_phone(live, browser, ref_app, errors, path):
+    make_user(ref_app, "agent@example.jp", "agent")
+    context, page = new_page(browser, errors, **PHONE)
+    page.goto(live.url + "/login?next=" + path)
+    page.fill("#email", "agent@example.jp")
+    page.fill("#password", PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: "/support/" in url and "/login" not in url)
+    return context, page
+
+
+def test_agent_on_a_phone_finds_the_department_and_calls_it(live, browser, ref_app):
+    errors = []
+    context, page = _agent_on_phone(live, browser, ref_app, errors, "/support/")
+    page.fill("#support-q", "病児保育")
+    page.press("#support-q", "Enter")
+    page.wait_for_url("**/support/?q=*")
+    first = page.locator(".console-results a[data-result]").first
+    assert first.get_attribute("href") == "tel:0263343261"
+    assert "こども育成課" in first.inner_text() and first.is_visible()
+    row = page.locator('.console-results li:has(> a[data-result][href="tel:0263343261"])')
+    assert row.locator(".status").first.is_visible()  # open now, closed, or check when calling
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+    # what a caller says about the QR code: the flow first, with the support center's number, state and hours
+    page.fill("#support-q", "QRが読めない")
+    page.press("#support-q", "Enter")
+    page.wait_for_url("**/support/?q=QR*")
+    first = page.locator(".console-results a[data-result]").first
+    assert first.get_attribute("href") == "/support/flows/qr_not_reading"
+    calls = page.locator('.console-results li:has(> a[data-result][href="/support/flows/qr_not_reading"]) .calls')
+    tel = calls.locator('a.tel[href="tel:0262621378"]')
+    assert tel.is_visible() and "026-262-1378" in tel.inner_text()
+    assert "10:00" in calls.locator(".call-hours").first.inner_text()
+    assert calls.locator(".status").first.is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    context.close()
+    assert not errors, errors
+
+
+@pytest.mark.parametrize("query", ["病児保育", "QRが読めない", "枚数を間違えた"])
+def test_console_results_have_no_accessibility_violations(live, browser, ref_app, query):
+    if not os.path.exists(AXE):
+        pytest.fail("axe-core is missing: run `make test` (it runs npm ci)")
+    make_user(ref_app, "agent@example.jp", "agent")
+    context = browser.new_context(**PHONE, bypass_csp=True)  # only so the test can inject axe
+    page = context.new_page()
+    page.goto(live.url + "/login?next=/support/")
+    page.fill("#email", "agent@example.jp")
+    page.fill("#password", PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: url.endswith("/support/"))
+    page.fill("#support-q", query)
+    page.press("#support-q", "Enter")
+    page.wait_for_url("**/support/?q=*")
+    page.add_script_tag(path=AXE)
+    violations = page.evaluate("""async () => {
+        const r = await axe.run(document, {runOnly: {type: 'tag',
+            values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}});
+        return r.violations.map(v => ({id: v.id, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
+    }""")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    context.close()
+    assert violations == [], violations

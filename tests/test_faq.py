@@ -251,3 +251,31 @@ def test_public_api_is_importable_without_flask():
             "sys.exit(1 if bad else 0)")
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT).returncode == 0
     assert {"load_faq", "FaqSet", "FaqHit", "FaqDataError"} <= set(faq.__all__)
+
+
+@pytest.mark.parametrize("query,entry_id,flow_id", [
+    ("QRが読めない", "coupon-qr-not-reading", "qr_not_reading"),   # issue 9: found nothing before
+    ("パスワード忘れちゃった", "common-password-reset", "forgot_password"),
+    ("メールが来ない", "common-signup-mail", "mail_not_arriving"),
+])
+def test_a_sentence_that_matches_nothing_as_typed_is_read_as_the_help_desk_reads_it(faqset, query, entry_id,
+                                                                                    flow_id):
+    hits = faqset.search(query)
+    assert hits and hits[0].id == entry_id and not hits[0].partial
+    assert "<mark>" in hits[0].question_html + hits[0].snippet_html
+    assert faq.find_flows(faq.load_flows(), query)[0].id == flow_id
+    passport = faqset.search(query, programme="passport")  # the programme filter still applies
+    assert all(faqset.get(h.id).programme in ("passport", "common") for h in passport)
+    assert entry_id not in [h.id for h in passport] or faqset.get(entry_id).programme == "common"
+    assert faqset.search("ゾウの鼻") == [] and faq.find_flows(faq.load_flows(), "ゾウの鼻") == []
+
+
+def test_validate_checks_the_caller_phrasings(capsys, tmp_path):
+    path = tmp_path / "phrasings.json"
+    path.write_text(json.dumps({"version": 1, "groups": [["読み取", "読め"], ["金太郎", "桃太郎"]]}), encoding="utf-8")
+    assert faq_validate.main(["--phrasings", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "金太郎" in out and "読め" not in out
+    path.write_text(json.dumps({"version": 1, "groups": [["読めない"]]}), encoding="utf-8")
+    assert faq_validate.main(["--phrasings", str(path)]) == 1
+    assert "two or more different members" in capsys.readouterr().out

@@ -5,6 +5,8 @@ import datetime as dt
 import re
 
 import pytest
+
+import contacts
 from sqlalchemy import func, select, text
 
 from webapp.accounts.models import Child, User
@@ -124,6 +126,80 @@ def test_console_routing(agent):
     assert agent.get("/support/route?topic=nope").status_code == 404
     assert agent.get("/support/faq/coupon-passcode").status_code == 200
     assert agent.get("/support/faq/nope").status_code == 404
+
+
+def _results(html):
+    """The console's results in page order: (href of the result link, its HTML up to the next result)."""
+    section = html.split('class="console-results"', 1)[1].split('class="console-grid"', 1)[0]
+    parts = section.split("<a data-result")[1:]
+    return [(re.search(r'href="([^"]+)"', p).group(1), p) for p in parts]
+
+
+@pytest.mark.parametrize("query,first", [
+    ("QRが読めない", "/support/flows/qr_not_reading"),        # issue 9: found nothing before
+    ("QRコードが読み込めない", "/support/flows/qr_not_reading"),
+    ("スキャンできない", "/support/flows/qr_not_reading"),
+    ("カメラが真っ黒", "/support/faq/coupon-camera-permission"),
+    ("メールが来ない", "/support/flows/mail_not_arriving"),
+])
+def test_console_search_folds_what_callers_say(agent, query, first):
+    results = _results(agent.get(f"/support/?q={query}").get_data(as_text=True))
+    assert results and results[0][0] == first, [h for h, _ in results]
+
+
+@pytest.mark.parametrize("query,tel", [
+    ("病児保育", "tel:0263343261"), ("一時預かり", "tel:0263339856"), ("ショートステイ", "tel:0263334767"),
+    ("育児ママヘルプサービス", "tel:0263343217"), ("こども育成課", "tel:0263343261"), ("保育課の電話番号", "tel:0263339856"),
+])
+def test_a_service_or_department_finds_the_department_first(agent, query, tel):
+    results = _results(agent.get(f"/support/?q={query}").get_data(as_text=True))
+    assert results and results[0][0] == tel, [h for h, _ in results]
+    assert 'class="status' in results[0][1]  # whether it takes calls now (or to check when calling)
+
+
+def test_every_result_naming_a_department_shows_its_number_hours_and_state(agent, monkeypatch):
+    from webapp.help import content
+    from webapp.support.search import desk
+    monkeypatch.setattr(content, "now_japan", lambda: dt.datetime(2026, 6, 2, 11, 0, tzinfo=contacts.JST))
+    d = contacts.directory()
+    for query in ("QRが読めない", "枚数を間違えた", "問い合わせ先", "病児保育", "サポートセンター"):
+        html = agent.get(f"/support/?q={query}").get_data(as_text=True)
+        items = dict(_results(html))
+        named = 0
+        for m in desk().search(query):
+            href = d.contact(m.id).tel if m.kind == "contact" else f"/support/{m.kind}s/{m.id}" \
+                if m.kind == "flow" else f"/support/faq/{m.id}"
+            if href not in items:
+                continue  # beyond the section's limit
+            for cid in m.names:
+                c = d.contact(cid)
+                item = items[href]
+                assert f'href="{c.tel}"' in item and c.phone in item, (query, m.key, cid)
+                assert 'class="status' in item, (query, m.key)
+                if c.hours:
+                    assert "受付時間" in item and c.hours.describe("ja") in item, (query, m.key)
+                named += 1
+        assert named, query
+    # the support center on a Tuesday at 11:00 Japan time: open, with its hours
+    item = dict(_results(agent.get("/support/?q=QRが読めない").get_data(as_text=True)))["/support/flows/qr_not_reading"]
+    assert "受付中" in item and 'href="tel:0262621378"' in item
+
+
+def test_department_hours_are_shown_when_the_directory_has_them(agent, monkeypatch):
+    import dataclasses
+    from contacts import WeeklyHours
+    from webapp.help import content
+    d = contacts.directory()
+    hours = WeeklyHours.from_dict({"weekdays": [0, 1, 2, 3, 4], "periods": [["08:30", "17:15"]],
+                                   "closed_on_holidays": True})
+    places = dict(d.places, **{"mat-hoiku": dataclasses.replace(d.places["mat-hoiku"], hours=hours)})
+    monkeypatch.setattr(contacts, "directory", lambda: dataclasses.replace(d, places=places))
+    monkeypatch.setattr(content, "now_japan", lambda: dt.datetime(2026, 6, 6, 11, 0, tzinfo=contacts.JST))  # Sat
+    first = _results(agent.get("/support/?q=一時預かり").get_data(as_text=True))[0][1]
+    assert 'href="tel:0263339856"' in first and hours.describe("ja") in first and "受付時間外" in first
+    monkeypatch.setattr(content, "now_japan", lambda: dt.datetime(2026, 6, 8, 9, 0, tzinfo=contacts.JST))  # Mon
+    first = _results(agent.get("/support/?q=一時預かり").get_data(as_text=True))[0][1]
+    assert "受付中" in first
 
 
 # ------------------------------------------------------------------ member lookup

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, HiddenField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, NumberRange, Optional
 
 from ..accounts.forms import FlaskForm
+from ..validators import MaxLength
 from .models import ACTION_NOTE, ACTION_SEARCH, ACTION_VIEW
 
 REASON_MAX = 200
@@ -15,14 +16,14 @@ NOTE_MAX = 2000
 def _reason_field():
     return StringField(_l("Reason for the lookup"),
                        validators=[DataRequired(_l("Say why you are looking this member up.")),
-                                   Length(max=REASON_MAX, message=_l("This is too long."))])
+                                   MaxLength(REASON_MAX)])
 
 
 class LookupForm(FlaskForm):
     """Find a member: what to search for and why (the reason is recorded in the audit log)."""
     query = StringField(_l("Name, kana, e-mail address or passport number"),
                         validators=[DataRequired(_l("Enter what to search for.")),
-                                    Length(max=200, message=_l("This is too long."))])
+                                    MaxLength(200)])
     reason = _reason_field()
 
 
@@ -35,7 +36,7 @@ class OpenForm(FlaskForm):
 class NoteForm(FlaskForm):
     """Add a call note to the member (notes cannot be edited or removed)."""
     text = TextAreaField(_l("Call note"), validators=[DataRequired(_l("Write the note.")),
-                                                      Length(max=NOTE_MAX, message=_l("This is too long."))])
+                                                      MaxLength(NOTE_MAX)])
     grant = HiddenField()
 
 
@@ -45,7 +46,7 @@ class AuditFilterForm(FlaskForm):
     class Meta(FlaskForm.Meta):
         csrf = False
 
-    agent = StringField(_l("Agent (e-mail address or id)"), validators=[Optional(), Length(max=254)])
+    agent = StringField(_l("Agent (e-mail address or id)"), validators=[Optional(), MaxLength(254)])
     member = IntegerField(_l("Member id"), validators=[Optional(), NumberRange(min=1)])
     action = SelectField(_l("Action"), choices=[
         SelectChoice("", _l("All")), SelectChoice(ACTION_SEARCH, _l("Member search")),

@@ -1,14 +1,16 @@
-"""The console's one search box: FAQ entries, troubleshooting flows, contacts and facilities for a query, each
-with what an agent needs on a call (the flow to walk, the number to give and whether it is open now)."""
+"""The console's one search box: FAQ entries, troubleshooting flows and contacts ranked together by
+:class:`faq.desk.DeskIndex` (what callers say: 「QRが読めない」, 「病児保育の電話番号」), then facilities; each result
+with what an agent needs on a call (the flow to walk, the number to give, its hours and whether it is open now)."""
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from sqlalchemy import select
 
 import contacts
-from faq import find_flows
+from faq.desk import DeskIndex
 from search_index import IndexMissing, SearchQuery, is_open_at
 
 from ..extensions import db
@@ -19,7 +21,7 @@ from ..search.params import now_jst
 
 log = logging.getLogger(__name__)
 
-LIMITS = {"faq": 8, "flows": 5, "contacts": 8, "facilities": 8}
+LIMITS = {"flow": 5, "faq": 8, "contact": 8, "facilities": 8}
 
 
 @dataclass
@@ -30,11 +32,21 @@ class FacilityRow:
 
 
 @dataclass
+class ResultRow:
+    """A flow or an FAQ entry found, with the contacts it names (RouteViews: number, hours, open now)."""
+
+    kind: str
+    item: object                     # a Flow, or an FaqHit
+    calls: list = field(default_factory=list)
+
+
+@dataclass
 class ConsoleResults:
     q: str
-    flows: list = field(default_factory=list)
-    faq: list = field(default_factory=list)
+    flows: list[ResultRow] = field(default_factory=list)
+    faq: list[ResultRow] = field(default_factory=list)
     contacts: list = field(default_factory=list)        # RouteView
+    sections: list[str] = field(default_factory=list)   # "flow", "faq", "contact": best match first
     facilities: list[FacilityRow] = field(default_factory=list)
     facilities_total: int = 0
     index_missing: bool = False
@@ -44,8 +56,14 @@ class ConsoleResults:
         return len(self.flows) + len(self.faq) + len(self.contacts) + len(self.facilities)
 
 
+@lru_cache(maxsize=1)
+def desk() -> DeskIndex:
+    """The help desk index over the FAQ, the flows and the contact directory, built once per process."""
+    return DeskIndex(content.faq_set(), content.all_flows(), contacts.directory())
+
+
 def contact_view(contact) -> content.RouteView:
-    """A directory contact as a route: services as the reason, open state now (Japan time)."""
+    """A directory contact as a route: services as the reason, hours and open state now (Japan time)."""
     en = content.lang() == "en"
     at = content.now_japan()
     d = contacts.directory()
@@ -61,17 +79,9 @@ def contact_view(contact) -> content.RouteView:
                              address=contact.address)
 
 
-def _named_by(hits) -> list:
-    """The contacts the matching FAQ entries name (a service code stands for its contacts), in order."""
+def _calls(ids) -> list:
     d = contacts.directory()
-    out = []
-    for hit in hits:
-        if hit.partial:
-            continue
-        for cid in hit.entry.contacts:
-            named = d.contacts_for(cid) if cid in d.services else [d.contact(cid)] if cid in d.contact_ids() else []
-            out += [c for c in named if c not in out]
-    return out
+    return [contact_view(d.contact(cid)) for cid in ids]
 
 
 def _facilities(q: str, out: ConsoleResults) -> None:
@@ -96,17 +106,25 @@ def _facilities(q: str, out: ConsoleResults) -> None:
 
 
 def console_search(q: str) -> ConsoleResults:
-    """Everything matching ``q`` in the page language."""
+    """Everything matching ``q`` in the page language; ``sections`` in the order of their best match."""
     lang = content.lang()
     out = ConsoleResults(q=q)
     if not q:
         return out
-    out.flows = find_flows(content.all_flows(), q, lang=lang, limit=LIMITS["flows"])
-    out.faq = content.faq_set().search(q, lang=lang, limit=LIMITS["faq"])
-    found = contacts.find_contacts(contacts.directory(), q, limit=LIMITS["contacts"])
-    found += [c for c in _named_by(out.faq) if c not in found]
-    out.contacts = [contact_view(c) for c in found[:LIMITS["contacts"]]]
+    flows, faq = content.all_flows(), content.faq_set()
+    d = contacts.directory()
+    for m in desk().search(q, lang=lang):
+        if m.kind == "flow" and len(out.flows) < LIMITS["flow"]:
+            out.flows.append(ResultRow("flow", flows[m.id], _calls(m.names)))
+        elif m.kind == "faq" and len(out.faq) < LIMITS["faq"]:
+            out.faq.append(ResultRow("faq", faq.hit(m.id, m.marks, lang, m.score), _calls(m.names)))
+        elif m.kind == "contact" and len(out.contacts) < LIMITS["contact"]:
+            out.contacts.append(contact_view(d.contact(m.id)))
+        else:
+            continue
+        if m.kind not in out.sections:
+            out.sections.append(m.kind)
     _facilities(q, out)
-    log.info("console search %r: %d flows, %d faq, %d contacts, %d facilities", q, len(out.flows), len(out.faq),
-             len(out.contacts), len(out.facilities))
+    log.info("console search %r: sections %s, %d flows, %d faq, %d contacts, %d facilities", q, out.sections,
+             len(out.flows), len(out.faq), len(out.contacts), len(out.facilities))
     return out
