@@ -104,4 +104,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.exempt(api_bp)  # read-only GET API
 
     register_error_pages(app)
+    cli.guard_commands(app)  # after every command is registered
     return app
