@@ -62,7 +62,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     app.config["SQLALCHEMY_DATABASE_URI"] = _database_url(app)
     check_config(app.config)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from . import serving
+    serving.configure_logging()
 
     db.init_app(app)
     csrf.init_app(app)
@@ -71,6 +72,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from . import cli, i18n, indexing, mail, security
     from .accounts import views as accounts_views
     indexing.init_app(app)
+    serving.init_app(app)  # request ids and log, static caching, compression, /healthz and /readyz
     accounts_views.init_app(app)
     app.register_blueprint(mail.bp)
     i18n.init_app(app)

@@ -43,6 +43,8 @@ class Config:
     REMEMBER_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "1") != "0"
     PERMANENT_SESSION_LIFETIME = 12 * 3600
     PASSPORT_QR_MAX_AGE = 15 * 60  # seconds a passport verification link stays valid
+    # /readyz answers 503 when the search index is behind the change log by more than this (seconds).
+    READYZ_MAX_INDEX_LAG = float(os.environ.get("READYZ_MAX_INDEX_LAG", 30))
     # Production mode refuses the development secret key.
     ENV_PRODUCTION = os.environ.get("KOSODATE_ENV", "development") == "production"
 
