@@ -66,6 +66,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     serving.configure_logging()
 
     db.init_app(app)
+    from flask_migrate import Migrate
+    from .dbutil import MIGRATIONS_DIR
+    Migrate(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)  # `flask db ...`
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: "Asia/Tokyo")
 

@@ -50,14 +50,15 @@ def load_reference_data(session) -> None:
     load_programmes(session)
 
 
-def init_db() -> None:
-    """Create missing tables, add columns that newer models have (nullable ones), load the reference data."""
-    from .dbutil import add_missing_columns
-    db.create_all()
-    for column in add_missing_columns(db.engine, db.metadata):
-        log.info("added column %s", column)
+def init_db() -> str:
+    """Bring the schema up to date with the migrations (a fresh database and an existing one alike), then load
+    the reference data. Returns what the migrations did."""
+    from .dbutil import upgrade_schema
+    done = upgrade_schema()
+    log.info("schema: %s", done)
     load_reference_data(db.session)
     db.session.commit()
+    return done
 
 
 def load_demo() -> tuple[int, int]:
@@ -122,9 +123,9 @@ def seed_demo_accounts() -> list[str]:
 def init_app(app) -> None:
     @app.cli.command("init-db")
     def init_db_command():
-        """Create the tables (if missing) and load the reference data."""
-        init_db()
-        click.echo("Database ready: " + _masked_url())
+        """Create or upgrade the tables (migrations) and load the reference data."""
+        done = init_db()
+        click.echo(f"Database ready ({done}): " + _masked_url())
 
     @app.cli.command("seed-demo")
     def seed_demo_command():
@@ -248,6 +249,11 @@ def schema_problem() -> str | None:
         return f"cannot reach the database at {_masked_url()}: {reason}"
     missing = sorted(set(db.metadata.tables) - present)
     if not missing:
+        from .dbutil import schema_behind
+        behind = schema_behind() if "alembic_version" in present else None
+        if behind:
+            return (f"the database at {_masked_url()} has schema revision {behind}, older than this code's: "
+                    "run `flask --app webapp init-db` to upgrade it.")
         return None
     if len(missing) == len(db.metadata.tables):
         return f"the database at {_masked_url()} has no tables: {INIT_HINT}."
