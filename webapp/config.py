@@ -35,7 +35,9 @@ class Config:
     MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", 10))
     EMAIL_CHECK_DELIVERABILITY = os.environ.get("EMAIL_CHECK_DELIVERABILITY", "0") == "1"
     # Rate limits: in memory by default; e.g. redis://127.0.0.1:6379 to share them between processes.
+    # Several instances (or gunicorn workers) must share them: redis://host:6379/0 (the `redis` package).
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "kosodate")
     RATELIMIT_HEADERS_ENABLED = True
     REMEMBER_COOKIE_DURATION = 30 * 24 * 3600
     REMEMBER_COOKIE_HTTPONLY = True
