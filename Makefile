@@ -7,7 +7,7 @@ FLASK := $(VENV)/bin/flask --app webapp
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint test-sqlite test-pg install install-test chromium translations db demo reindex bench bench-search bench-redeem clean
+.PHONY: run serve test lint test-sqlite test-pg install install-test chromium translations db demo reindex bench bench-search bench-redeem clean
 
 $(VENV)/.stamp-install: setup.cfg pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,13 @@ reindex: install
 
 run: demo reindex
 	SESSION_COOKIE_SECURE=0 MAIL_BACKEND=$${MAIL_BACKEND:-outbox} $(FLASK) run --debug --host 127.0.0.1 --port 5000
+
+# Production: gunicorn (gunicorn.conf.py) with its index worker, after bringing the schema up to date.
+# Needs KOSODATE_ENV=production and a SECRET_KEY (refused otherwise); DATABASE_URL, SEARCH_INDEX_DIR, PORT, ...
+serve: install
+	mkdir -p instance
+	$(FLASK) init-db
+	$(VENV)/bin/gunicorn -c gunicorn.conf.py 'webapp:create_app()'
 
 test: install chromium node_modules/.package-lock.json test-sqlite test-pg
 

@@ -174,7 +174,7 @@ def test_home_lists_today_and_recent_in_japan_time_without_names(ref_app, world)
     for private in ("山田", "花子", "たろう", "family@example.jp"):
         assert private not in html
     # the poll script comes from /static only, no inline script
-    assert '<script src="/static/js/provider.js"' in html and not re.search(r"<script(?![^>]*\bsrc=)", html)
+    assert '<script src="/static/js/provider.js?v=' in html and not re.search(r"<script(?![^>]*\bsrc=)", html)
     assert 'href="/provider"' in html  # manual reload
     assert 'id="rotation-banner" class="notice rotation" role="alert" hidden' in html
 

@@ -93,7 +93,7 @@ def test_console_search_across_faq_flows_contacts_and_facilities(agent):
     assert 'href="/support/flows/qr_not_reading"' in html
     assert 'href="/support/faq/coupon-qr-not-reading"' in html
     assert 'href="tel:0262621378"' in html  # the support center is a contact for QR questions
-    assert "autofocus" in html and 'src="/static/js/support.js"' in html
+    assert "autofocus" in html and 'src="/static/js/support.js?v=' in html
     html = agent.get("/support/?q=ほいくか").get_data(as_text=True)  # 保育課 by its reading
     assert "保育課" in html and 'href="tel:0263339856"' in html
     html = agent.get("/support/?q=小宮保育園").get_data(as_text=True)

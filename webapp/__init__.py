@@ -63,9 +63,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     app.config["SQLALCHEMY_DATABASE_URI"] = _database_url(app)
     check_config(app.config)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from . import serving
+    serving.configure_logging()
 
     db.init_app(app)
+    from flask_migrate import Migrate
+    from .dbutil import MIGRATIONS_DIR
+    Migrate(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)  # `flask db ...`
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: "Asia/Tokyo")
     timeutil.init_app(app)  # the datetimeformat filter: stored UTC shown in Japan time, converted once
@@ -74,6 +78,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .accounts import views as accounts_views
     web.init_app(app)
     indexing.init_app(app)
+    serving.init_app(app)  # request ids and log, static caching, compression, /healthz and /readyz
     accounts_views.init_app(app)
     app.register_blueprint(mail.bp)
     i18n.init_app(app)
@@ -111,4 +116,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.exempt(api_bp)  # read-only GET API
 
     register_error_pages(app)
+    cli.guard_commands(app)  # after every command is registered
     return app

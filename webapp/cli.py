@@ -50,14 +50,15 @@ def load_reference_data(session) -> None:
     load_programmes(session)
 
 
-def init_db() -> None:
-    """Create missing tables, add columns that newer models have (nullable ones), load the reference data."""
-    from .dbutil import add_missing_columns
-    db.create_all()
-    for column in add_missing_columns(db.engine, db.metadata):
-        log.info("added column %s", column)
+def init_db() -> str:
+    """Bring the schema up to date with the migrations (a fresh database and an existing one alike), then load
+    the reference data. Returns what the migrations did."""
+    from .dbutil import upgrade_schema
+    done = upgrade_schema()
+    log.info("schema: %s", done)
     load_reference_data(db.session)
     db.session.commit()
+    return done
 
 
 def load_demo() -> tuple[int, int]:
@@ -122,9 +123,9 @@ def seed_demo_accounts() -> list[str]:
 def init_app(app) -> None:
     @app.cli.command("init-db")
     def init_db_command():
-        """Create the tables (if missing) and load the reference data."""
-        init_db()
-        click.echo("Database ready: " + _masked_url())
+        """Create or upgrade the tables (migrations) and load the reference data."""
+        done = init_db()
+        click.echo(f"Database ready ({done}): " + _masked_url())
 
     @app.cli.command("seed-demo")
     def seed_demo_command():
@@ -231,6 +232,71 @@ def init_app(app) -> None:
         run_worker(current_app._get_current_object(), interval=interval, once=once)
 
 
+# -- every command that needs the tables says what to run instead of a traceback ----------------------------
+# Commands that create the schema themselves (or need no database).
+SCHEMA_EXEMPT = {"init-db", "seed-demo", "generate-facilities", "db", "run", "shell", "routes"}
+INIT_HINT = "run `flask --app webapp init-db` first"
+
+
+def schema_problem() -> str | None:
+    """Why the database cannot serve the commands (unreachable, no tables, some tables missing), or None."""
+    from sqlalchemy import inspect
+    from sqlalchemy.exc import SQLAlchemyError
+    try:
+        present = set(inspect(db.engine).get_table_names())
+    except SQLAlchemyError as e:
+        reason = str(getattr(e, "orig", None) or e).strip().splitlines()[0]
+        return f"cannot reach the database at {_masked_url()}: {reason}"
+    missing = sorted(set(db.metadata.tables) - present)
+    if not missing:
+        from .dbutil import schema_behind
+        behind = schema_behind() if "alembic_version" in present else None
+        if behind:
+            return (f"the database at {_masked_url()} has schema revision {behind}, older than this code's: "
+                    "run `flask --app webapp init-db` to upgrade it.")
+        return None
+    if len(missing) == len(db.metadata.tables):
+        return f"the database at {_masked_url()} has no tables: {INIT_HINT}."
+    shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+    return f"the database at {_masked_url()} lacks tables ({shown}): run `flask --app webapp init-db` to upgrade it."
+
+
+def _is_missing_table(error) -> bool:
+    text = str(getattr(error, "orig", error)).lower()
+    return "no such table" in text or ("relation" in text and "does not exist" in text)
+
+
+def require_schema(callback):
+    """Wrap a command so that it stops with one line (exit 1) when the database is not ready for it."""
+    import functools
+
+    from flask.cli import with_appcontext
+    from sqlalchemy.exc import DBAPIError
+
+    @functools.wraps(callback)
+    @with_appcontext
+    def guarded(*args, **kwargs):
+        problem = schema_problem()
+        if problem:
+            raise click.ClickException(problem)
+        try:
+            return callback(*args, **kwargs)
+        except DBAPIError as e:
+            if _is_missing_table(e):
+                raise click.ClickException(f"the database lacks a table this command needs: {INIT_HINT}.")
+            raise
+    return guarded
+
+
+def guard_commands(app) -> None:
+    """Apply ``require_schema`` to every command registered on the app (called once, after all are)."""
+    for name, command in app.cli.commands.items():
+        if name in SCHEMA_EXEMPT or isinstance(command, click.Group) or getattr(command, "_schema_guarded", False):
+            continue
+        command.callback = require_schema(command.callback)
+        command._schema_guarded = True
+
+
 def _load_batch(batch, load_records) -> int:
     report = load_records(db.session, batch)
     db.session.commit()
@@ -238,5 +304,4 @@ def _load_batch(batch, load_records) -> int:
 
 
 def _masked_url() -> str:
-    url = str(db.engine.url.render_as_string(hide_password=True))
-    return url
+    return db.engine.url.render_as_string(hide_password=True)

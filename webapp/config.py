@@ -35,7 +35,9 @@ class Config:
     MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", 10))
     EMAIL_CHECK_DELIVERABILITY = os.environ.get("EMAIL_CHECK_DELIVERABILITY", "0") == "1"
     # Rate limits: in memory by default; e.g. redis://127.0.0.1:6379 to share them between processes.
+    # Several instances (or gunicorn workers) must share them: redis://host:6379/0 (the `redis` package).
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "kosodate")
     RATELIMIT_HEADERS_ENABLED = True
     REMEMBER_COOKIE_DURATION = 30 * 24 * 3600
     REMEMBER_COOKIE_HTTPONLY = True
@@ -43,6 +45,8 @@ class Config:
     REMEMBER_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "1") != "0"
     PERMANENT_SESSION_LIFETIME = 12 * 3600
     PASSPORT_QR_MAX_AGE = 15 * 60  # seconds a passport verification link stays valid
+    # /readyz answers 503 when the search index is behind the change log by more than this (seconds).
+    READYZ_MAX_INDEX_LAG = float(os.environ.get("READYZ_MAX_INDEX_LAG", 30))
     # Production mode refuses the development secret key.
     ENV_PRODUCTION = os.environ.get("KOSODATE_ENV", "development") == "production"
 

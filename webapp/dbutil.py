@@ -1,7 +1,11 @@
 """Database helpers shared by the models."""
 from __future__ import annotations
 
+import os
+
 from sqlalchemy import DDL, Table, event
+
+MIGRATIONS_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "migrations")
 
 
 def make_append_only(table: Table) -> None:
@@ -21,25 +25,41 @@ def make_append_only(table: Table) -> None:
         event.listen(table, "after_create", ddl.execute_if(dialect="postgresql"))
 
 
-def add_missing_columns(engine, metadata) -> list[str]:
-    """Add the nullable columns a newer version of the models has to tables created by an older one
-    (``create_all`` creates missing tables but never alters existing ones). Returns "table.column" added.
+def upgrade_schema() -> str:
+    """Bring the database to the newest schema with the migrations; returns what was done.
 
-    Only nullable columns without a server default are added this way; anything else needs a real migration."""
+    A database with the tables but no ``alembic_version`` was made before migrations existed (``init-db`` with
+    ``create_all``): its schema is the baseline revision's, so it is marked as such and then upgraded."""
+    from alembic.script import ScriptDirectory
+    from flask_migrate import stamp, upgrade
     from sqlalchemy import inspect
-    from sqlalchemy.schema import CreateColumn
 
-    inspector = inspect(engine)
-    added = []
-    with engine.begin() as conn:
-        for table in metadata.sorted_tables:
-            if not inspector.has_table(table.name):
-                continue
-            present = {c["name"] for c in inspector.get_columns(table.name)}
-            for column in table.columns:
-                if column.name in present or not column.nullable or column.primary_key:
-                    continue
-                ddl = CreateColumn(column).compile(dialect=engine.dialect)
-                conn.exec_driver_sql(f"ALTER TABLE {table.name} ADD COLUMN {ddl}")
-                added.append(f"{table.name}.{column.name}")
-    return added
+    from .extensions import db
+
+    tables = set(inspect(db.engine).get_table_names())
+    script = ScriptDirectory(MIGRATIONS_DIR)
+    done = ""
+    if "alembic_version" not in tables and tables & set(db.metadata.tables):
+        baseline = script.get_base()
+        stamp(directory=MIGRATIONS_DIR, revision=baseline)
+        done = f"marked the existing schema as revision {baseline}; "
+    before = _current_revision(db.engine)
+    upgrade(directory=MIGRATIONS_DIR)
+    after = _current_revision(db.engine)
+    return done + (f"upgraded {before or 'empty database'} -> {after}" if before != after else f"at {after}")
+
+
+def _current_revision(engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def schema_behind() -> str | None:
+    """The current revision when it is not the newest one (the database needs ``init-db``), else None."""
+    from alembic.script import ScriptDirectory
+
+    from .extensions import db
+    current = _current_revision(db.engine)
+    head = ScriptDirectory(MIGRATIONS_DIR).get_current_head()
+    return current if current is not None and current != head else None

@@ -39,7 +39,8 @@ self.addEventListener("fetch", function (event) {
     return;
   }
   if (SHELL.indexOf(url.pathname) !== -1) {
-    event.respondWith(caches.match(event.request).then(function (r) {
+    // Pages ask for /static/...?v=<content hash>: the shell is cached under the bare path.
+    event.respondWith(caches.match(url.pathname).then(function (r) {
       return r || fetch(event.request);
     }));
   }

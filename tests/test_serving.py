@@ -1,0 +1,210 @@
+"""Production serving: request ids and the per-request log line, versioned static files with long-lived caching,
+compression, /healthz and /readyz; then the same through a real gunicorn on a loopback port."""
+import gzip
+import logging
+import re
+import signal
+import time
+from urllib.parse import quote
+
+import pytest
+
+from webapp.extensions import db
+
+from . import serverproc as sp
+
+
+# -- in process -------------------------------------------------------------------------------------------
+def test_request_id_is_honoured_or_generated_and_logged(client, caplog):
+    caplog.set_level(logging.INFO, logger="webapp.access")
+    r = client.get("/healthz", headers={"X-Request-ID": "lb-7f3a.1"})
+    assert r.headers["X-Request-ID"] == "lb-7f3a.1"
+    generated = client.get("/healthz").headers["X-Request-ID"]
+    assert re.fullmatch(r"[0-9a-f]{32}", generated)
+    unsafe = client.get("/healthz", headers={"X-Request-ID": "bad id <script>" + "x" * 200}).headers["X-Request-ID"]
+    assert re.fullmatch(r"[0-9a-f]{32}", unsafe)
+    lines = [r for r in caplog.records if r.name == "webapp.access"]
+    assert len(lines) == 3
+    first = lines[0]
+    assert first.request_id == "lb-7f3a.1"
+    assert re.fullmatch(r"method=GET path=/healthz status=200 duration_ms=\d+\.\d request_id=lb-7f3a\.1",
+                        first.getMessage())
+
+
+def test_an_error_log_carries_the_request_id(ref_app, caplog):
+    ref_app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    @ref_app.get("/boom-for-test")
+    def boom():
+        logging.getLogger("webapp.test").warning("about to fail")
+        raise RuntimeError("boom")
+
+    caplog.set_level(logging.INFO)
+    r = ref_app.test_client().get("/boom-for-test", headers={"X-Request-ID": "req-42"})
+    assert r.status_code == 500 and r.headers["X-Request-ID"] == "req-42"
+    errors = [rec for rec in caplog.records if rec.levelno >= logging.WARNING]
+    assert errors and all(rec.request_id == "req-42" for rec in errors)
+    assert any(rec.exc_info and "boom" in str(rec.exc_info[1]) for rec in errors)
+    access = [rec.getMessage() for rec in caplog.records if rec.name == "webapp.access"]
+    assert access == [next(a for a in access if "status=500" in a and "request_id=req-42" in a)]
+
+
+def _static_urls(html):
+    return [u.replace("&amp;", "&") for u in re.findall(r'(?:href|src)="(/[^"]*static/[^"]+)"', html)]
+
+
+def test_static_urls_carry_a_content_hash_and_are_cached_for_a_year(client):
+    urls = _static_urls(client.get("/").get_data(as_text=True))
+    css = next(u for u in urls if "site.css" in u)
+    assert re.search(r"\?v=[0-9a-f]{12}$", css)
+    r = client.get(css)
+    assert r.status_code == 200
+    assert r.cache_control.max_age == 365 * 24 * 3600 and r.cache_control.public and r.cache_control.immutable
+    bare = client.get(css.split("?")[0])
+    assert bare.status_code == 200 and not bare.cache_control.immutable
+    stale = client.get(css.split("?")[0] + "?v=000000000000")
+    assert not stale.cache_control.immutable  # an old page's URL is not pinned to today's file
+    apply = _static_urls(client.get("/partners/apply").get_data(as_text=True))
+    assert any("/partners/static/" in u and "?v=" in u for u in apply)  # blueprint static folders too
+
+
+@pytest.mark.parametrize("encoding,decode", [("gzip", gzip.decompress), ("br", None)])
+def test_pages_css_and_js_are_compressed(client, encoding, decode):
+    import brotli
+    decode = decode or brotli.decompress
+    plain = client.get("/")
+    assert "Content-Encoding" not in plain.headers
+    page = client.get("/", headers={"Accept-Encoding": encoding})
+    assert page.headers["Content-Encoding"] == encoding and "Accept-Encoding" in page.headers["Vary"]
+    assert decode(page.data) == plain.data and len(page.data) < len(plain.data) / 2
+    urls = _static_urls(plain.get_data(as_text=True))
+    for url in (next(u for u in urls if u.split("?")[0].endswith(".css")),
+                "/static/js/search.js"):
+        r = client.get(url, headers={"Accept-Encoding": encoding})
+        assert r.status_code == 200 and r.headers["Content-Encoding"] == encoding, url
+        assert decode(r.data) == client.get(url).data
+
+
+def test_healthz_and_readyz(client):
+    r = client.get("/healthz")
+    assert r.status_code == 200 and r.json == {"status": "ok"} and "no-store" in r.headers["Cache-Control"]
+    r = client.get("/readyz")
+    assert r.status_code == 200 and r.json["status"] == "ready", r.json
+    assert r.json["checks"]["database"]["ok"] and r.json["checks"]["search_index"]["documents"] == 19
+    assert r.json["checks"]["index_lag"]["seconds"] == 0
+
+
+def test_readyz_is_503_without_an_index(app):
+    r = app.test_client().get("/readyz")
+    assert r.status_code == 503 and r.json["status"] == "not ready"
+    assert r.json["checks"]["search_index"]["ok"] is False
+
+
+def test_readyz_is_503_when_the_index_is_behind_the_change_log(ref_app):
+    import datetime as dt
+
+    from webapp.indexing import apply_changes, get_index
+    from webapp.models import SearchChange
+    from webapp.timeutil import utcnow
+    ref_app.config.update(SEARCH_INDEX_MODE="worker", READYZ_MAX_INDEX_LAG=30)
+    client = ref_app.test_client()
+    with ref_app.app_context():
+        db.session.add(SearchChange(facility_external_id="mat-kodomo-plaza-tsukama",
+                                    created_at=utcnow() - dt.timedelta(seconds=5)))
+        db.session.commit()
+    assert client.get("/readyz").status_code == 200  # 5 s behind: within the limit
+    with ref_app.app_context():
+        db.session.add(SearchChange(facility_external_id="mat-kodomo-plaza-tsukama",
+                                    created_at=utcnow() - dt.timedelta(seconds=90)))
+        db.session.commit()
+    r = client.get("/readyz")
+    assert r.status_code == 503 and r.json["checks"]["index_lag"]["ok"] is False
+    assert r.json["checks"]["index_lag"]["seconds"] >= 90
+    with ref_app.app_context():
+        apply_changes(db.session, get_index())
+    assert client.get("/readyz").status_code == 200
+
+
+# -- a real gunicorn ----------------------------------------------------------------------------------------
+@pytest.fixture
+def served_db(tmp_path):
+    database = sp.Database(tmp_path)
+    env = sp.base_env(database.url, str(tmp_path / "index"))
+    result = sp.flask(env, "init-db")
+    assert result.returncode == 0, result.stderr
+    yield database, env
+    database.drop()
+
+
+@pytest.mark.timeout(180)
+def test_gunicorn_serves_probes_compression_request_ids_and_reloads_gracefully(tmp_path, served_db):
+    database, env = served_db
+    server = sp.Gunicorn(tmp_path, env)
+    try:
+        server.wait_until("/healthz")
+        server.wait_until("/readyz")  # the index worker builds the missing index, then the instance is ready
+        status, headers, body = sp.get(server.base + "/search?q=" + quote("筑摩"),
+                                       {"Accept-Encoding": "gzip", "X-Request-ID": "probe-1"})
+        assert status == 200 and headers["Content-Encoding"] == "gzip" and headers["X-Request-ID"] == "probe-1"
+        assert "こどもプラザ" in gzip.decompress(body).decode()
+        html = gzip.decompress(sp.get(server.base + "/", {"Accept-Encoding": "gzip"})[2]).decode()
+        css = next(u for u in _static_urls(html) if "site.css" in u)
+        status, headers, _ = sp.get(server.base + css, {"Accept-Encoding": "br"})
+        assert status == 200 and headers["Content-Encoding"] == "br" and "immutable" in headers["Cache-Control"]
+
+        # Graceful reload: new workers, and no request fails meanwhile.
+        workers_before = _worker_pids(server.proc.pid)
+        server.proc.send_signal(signal.SIGHUP)
+        statuses, deadline = [], time.monotonic() + 30
+        while time.monotonic() < deadline:
+            statuses.append(sp.get(server.base + "/healthz")[0])
+            workers_now = _worker_pids(server.proc.pid)
+            if len(statuses) > 20 and workers_now and not (workers_now & workers_before):
+                break
+            time.sleep(0.05)
+        assert set(statuses) == {200}
+        assert workers_now and not (workers_now & workers_before), (workers_before, workers_now)
+        assert sp.get(server.base + "/readyz")[0] == 200
+
+        log = server.log()
+        line = next(line for line in log.splitlines() if "request_id=probe-1" in line)
+        assert re.search(r"method=GET path=/search status=200 duration_ms=\d+\.\d request_id=probe-1", line)
+        assert "index worker started" in log and "Traceback" not in log
+    finally:
+        code = server.stop()
+    assert code == 0, server.log()[-2000:]
+    assert server.proc.pid not in _all_pids()
+
+
+def test_gunicorn_refuses_production_with_the_development_secret(tmp_path, served_db):
+    _, env = served_db
+    env = dict(env, SECRET_KEY="dev-only-insecure-secret-key", INDEX_WORKER="0")
+    server = sp.Gunicorn(tmp_path, env)
+    try:
+        server.proc.wait(60)
+    finally:
+        server.stop()
+    assert server.proc.returncode != 0
+    assert "SECRET_KEY must be set" in server.log()
+
+
+def _all_pids() -> set:
+    import os
+    return {int(p) for p in os.listdir("/proc") if p.isdigit()}
+
+
+def _worker_pids(master: int) -> set:
+    """The gunicorn workers (children of the master that run gunicorn, not the index worker)."""
+    import os
+    pids = set()
+    for pid in _all_pids():
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                cmd = f.read()
+        except OSError:
+            continue
+        if ppid == master and b"gunicorn" in cmd:
+            pids.add(pid)
+    return pids
