@@ -81,6 +81,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .passport.views import bp as passport_bp
     from .search.views import bp as search_bp
     app.register_blueprint(search_bp)
+    from .search import map as search_map
+    search_map.init_app(app)  # /search/pins.json (the map view's pins)
     app.register_blueprint(passport_bp)
     from .admin.views import init_app as admin_init
     from .registration.views import init_app as registration_init

@@ -43,6 +43,16 @@ class Config:
     REMEMBER_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "1") != "0"
     PERMANENT_SESSION_LIFETIME = 12 * 3600
     PASSPORT_QR_MAX_AGE = 15 * 60  # seconds a passport verification link stays valid
+    # Map tiles ({z}/{x}/{y}); the page's Content-Security-Policy allows the tile URL's host. Default: GSI
+    # (国土地理院) 地理院タイル, standard map. Attribution is HTML shown in the map's corner.
+    MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://cyberjapandata.gsi.go.jp/xyz/std/{z}/{x}/{y}.png")
+    MAP_TILE_ATTRIBUTION = os.environ.get(
+        "MAP_TILE_ATTRIBUTION", '<a href="https://maps.gsi.go.jp/development/ichiran.html">地理院タイル</a>')
+    MAP_TILE_MAX_ZOOM = int(os.environ.get("MAP_TILE_MAX_ZOOM", 18))
+    MAP_MAX_PINS = int(os.environ.get("MAP_MAX_PINS", 1000))  # pins one map view loads at most
+    # Geocoder for facilities without coordinates: a dotted path "package.module:factory" (factory(config) ->
+    # an object with geocode(address, municipality_code)); empty = offline, the municipality's point (approximate).
+    GEOCODER = os.environ.get("GEOCODER", "")
     # Production mode refuses the development secret key.
     ENV_PRODUCTION = os.environ.get("KOSODATE_ENV", "development") == "production"
 

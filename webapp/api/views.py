@@ -12,7 +12,7 @@ from .openapi import openapi_document
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 ALLOWED_PARAMS = {"q", "category", "benefit", "amenity", "area", "programme", "service", "sort", "lat", "lon",
-                  "near", "open_now", "page", "per_page"}
+                  "near", "open_now", "page", "per_page", "nationwide"}
 
 
 def error(status: int, code: str, message: str, parameter: str | None = None):
