@@ -182,3 +182,12 @@ def test_broken_json_is_refused(tmp_path):
     with pytest.raises(NationwideDataError, match="not valid JSON"):
         load_prefecture_list(str(p))
     prefecture_list.cache_clear()
+
+
+def test_api_items_carry_the_flag_and_the_openapi_document_names_the_filter(places):
+    client = places.test_client()
+    item = client.get("/api/v1/facilities/N-1").get_json()
+    assert item["accepts_other_prefectures"] is True and item["location"]["approximate"] is False
+    doc = client.get("/api/v1/openapi.json").get_json()
+    names = [p["name"] for p in doc["paths"]["/api/v1/facilities"]["get"]["parameters"]]
+    assert "nationwide" in names
