@@ -110,10 +110,8 @@
   function facilityMap(el) {
     var here = [parseFloat(el.dataset.lat), parseFloat(el.dataset.lon)];
     var approximate = el.dataset.approximate === "1";
-    var map = baseMap(el).setView(here, approximate ? 13 : 16);
-    if (approximate) {
-      L.circle(here, {radius: 600, className: "map-approx-area"}).addTo(map);
-    }
+    // An estimate is only the municipality's point: zoomed out, drawn as a ring rather than a pin.
+    var map = baseMap(el).setView(here, approximate ? 12 : 16);
     marker({name: el.dataset.name, lat: here[0], lon: here[1], approximate: approximate, url: "#", meta: ""}, el)
       .unbindPopup().addTo(map);
     el.dataset.pins = "1";
