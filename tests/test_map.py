@@ -40,7 +40,7 @@ def test_map_view_keeps_the_search_in_every_link(demo_client):
     assert 'id="results-map"' in page and "/static/vendor/leaflet/leaflet.js" in page
     assert 'data-pins-url="/search/pins.json?category=restaurant&amp;amenity=nursing_room"' in page
     assert 'data-tile-url="/_test/tiles/{z}/{x}/{y}.png"' in page
-    assert '<input type="hidden" name="view" value="map">' in page  # the filter form keeps the view
+    assert page.count('<input type="hidden" name="view" value="map">') == 3  # search box, sort, filters
     assert 'view=map" aria-current="page">地図</a>' in page
     assert 'href="/search?category=restaurant&amp;amenity=nursing_room">リスト</a>' in page
     assert '<ol class="results"' in page  # the list stays, as the map's text alternative

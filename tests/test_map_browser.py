@@ -85,6 +85,20 @@ def test_pins_are_reachable_by_keyboard_and_open_a_card(live, phone):
     with phone.expect_navigation():
         link.press("Enter")
     assert phone.url == live.url + href
+    # and by tap/click, once the popup has finished opening
+    phone.goto(live.url + FILTERED)
+    wait_until(phone, "document.getElementById('results-map').dataset.pins")
+    for _ in range(6):
+        if phone.locator("#results-map .leaflet-marker-icon:not(.marker-cluster)").count():
+            break
+        phone.locator("#results-map .leaflet-marker-icon").first.click()
+        phone.wait_for_timeout(500)
+    phone.locator("#results-map .leaflet-marker-icon:not(.marker-cluster)").first.click()
+    link.wait_for()
+    phone.wait_for_timeout(500)
+    href = link.get_attribute("href")
+    link.click()
+    phone.wait_for_url("**" + href, timeout=5000)
 
 
 def test_the_users_position_when_allowed(live, phone):
