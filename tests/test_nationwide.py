@@ -128,6 +128,7 @@ def test_the_registration_form_answer_reaches_the_facility(browserish, smtp, sit
 
 def test_help_pages(ref_app):
     client = ref_app.test_client()
+    assert 'href="/help/nationwide"' in client.get("/help/").get_data(as_text=True)
     page = client.get("/help/nationwide").get_data(as_text=True)
     assert "全国共通展開" in page and 'href="/search?nationwide=1"' in page
     assert "県外の方は登録できません" in page  # the passport is for Kanagawa residents (seed FAQ)
