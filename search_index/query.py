@@ -45,6 +45,7 @@ class SearchQuery:
     amenity: tuple[str, ...] = ()
     area: tuple[str, ...] = ()
     service: tuple[str, ...] = ()
+    nationwide: tuple[str, ...] = ()  # ("1",): only places accepting other prefectures' passports
     open_at: dt.datetime | None = None
     now: dt.datetime | None = None
     sort: str = "relevance"

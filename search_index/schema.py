@@ -9,7 +9,7 @@ from whoosh.columns import NumericColumn, VarBytesColumn
 from .analysis import compact, ngram_analyzer, normalize, prefixes, short_vowels
 from .readings import reading
 
-FACET_FIELDS = ("programme", "category", "area", "benefit", "amenity", "service")
+FACET_FIELDS = ("programme", "category", "area", "benefit", "amenity", "service", "nationwide")
 TEXT_FIELDS = ("name_ng", "body_ng")
 NO_VALUE = -1
 
@@ -46,6 +46,7 @@ def build_schema() -> fields.Schema:
         benefit=_facet_field(),
         amenity=_facet_field(),
         service=_facet_field(),
+        nationwide=_facet_field(),  # "1": accepts other prefectures' passports (全国共通展開)
         kana_key=fields.COLUMN(VarBytesColumn()),
         lat=_float_column(),
         lon=_float_column(),
@@ -114,6 +115,7 @@ def to_fields(doc: dict) -> dict:
         "benefit": _join(doc.get("benefits") or ()),
         "amenity": _join(doc.get("amenities") or ()),
         "service": _join(doc.get("services") or ()),
+        "nationwide": "1" if doc.get("nationwide") else "",
         "kana_key": compact(kana).encode("utf-8"),
         "lat": float(lat) if lat is not None else float("nan"),
         "lon": float(lon) if lon is not None else float("nan"),

@@ -38,6 +38,7 @@ def _make_app(tmp_path, **overrides):
         "SEARCH_INDEX_DIR": str(tmp_path / "index"),
         "SEARCH_INDEX_MODE": "inline",
         "SESSION_COOKIE_SECURE": False,
+        "MAP_TILE_URL": "/_test/tiles/{z}/{x}/{y}.png",  # served by the test app: no test needs the internet
     }
     if PG_URL:
         schema, engine_options = _pg_schema()

@@ -89,6 +89,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .passport.views import bp as passport_bp
     from .search.views import bp as search_bp
     app.register_blueprint(search_bp)
+    from .search import map as search_map
+    search_map.init_app(app)  # /search/pins.json (the map view's pins)
     app.register_blueprint(passport_bp)
     from .facilities.seo import bp as seo_bp
     app.register_blueprint(seo_bp)  # /sitemap.xml, /robots.txt, facility_jsonld

@@ -47,6 +47,16 @@ class Config:
     PASSPORT_QR_MAX_AGE = 15 * 60  # seconds a passport verification link stays valid
     # /readyz answers 503 when the search index is behind the change log by more than this (seconds).
     READYZ_MAX_INDEX_LAG = float(os.environ.get("READYZ_MAX_INDEX_LAG", 30))
+    # Map tiles ({z}/{x}/{y}); the page's Content-Security-Policy allows the tile URL's host. Default: GSI
+    # (国土地理院) 地理院タイル, standard map. Attribution is HTML shown in the map's corner.
+    MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://cyberjapandata.gsi.go.jp/xyz/std/{z}/{x}/{y}.png")
+    MAP_TILE_ATTRIBUTION = os.environ.get(
+        "MAP_TILE_ATTRIBUTION", '<a href="https://maps.gsi.go.jp/development/ichiran.html">地理院タイル</a>')
+    MAP_TILE_MAX_ZOOM = int(os.environ.get("MAP_TILE_MAX_ZOOM", 18))
+    MAP_MAX_PINS = int(os.environ.get("MAP_MAX_PINS", 1000))  # pins one map view loads at most
+    # Geocoder for facilities without coordinates: a dotted path "package.module:factory" (factory(config) ->
+    # an object with geocode(address, municipality_code)); empty = offline, the municipality's point (approximate).
+    GEOCODER = os.environ.get("GEOCODER", "")
     # Production mode refuses the development secret key.
     ENV_PRODUCTION = os.environ.get("KOSODATE_ENV", "development") == "production"
 

@@ -39,6 +39,7 @@ def record_doc(rec: FacilityRecord, prefecture: str = "") -> dict:
         "address": prefecture + (rec.address or ""), "body": " ".join(x for x in body if x),
         "kana": rec.name_kana or rec.name, "lat": rec.lat, "lon": rec.lon, "registered_on": rec.registered_on,
         "open_days": rec.open_days, "opens": rec.opens, "closes": rec.closes,
+        "nationwide": rec.accepts_other_prefectures,
     }
 
 
@@ -50,7 +51,8 @@ def facility_record(f: Facility) -> FacilityRecord:
         phone=f.phone, url=f.url, open_days=f.open_days, opens=f.opens, closes=f.closes, hours_note=f.hours_note,
         description=f.description, notes=f.notes, benefits={b.kind_code: b.text for b in f.benefits},
         amenities=[a.code for a in f.amenities], services=[s.code for s in f.services], lat=f.latitude,
-        lon=f.longitude, registered_on=f.registered_on, valid_until=f.valid_until, status=f.status)
+        lon=f.longitude, registered_on=f.registered_on, valid_until=f.valid_until, status=f.status,
+        accepts_other_prefectures=bool(f.accepts_other_prefectures))
 
 
 def facility_doc(f: Facility) -> dict:

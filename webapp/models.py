@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import (Boolean, Column, Date, DateTime, Float, ForeignKey, Integer, String, Table, Text,
-                        UniqueConstraint)
+                        UniqueConstraint, false)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
@@ -116,6 +116,11 @@ class Facility(db.Model):
     notes: Mapped[str | None] = mapped_column(Text)  # 備考
     latitude: Mapped[float | None] = mapped_column(Float)
     longitude: Mapped[float | None] = mapped_column(Float)
+    # True when the coordinates are an estimate from the geocoder (e.g. the municipality's centre), not the
+    # facility's own position: the page and the map say so.
+    location_approximate: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # 全国共通展開: the facility also accepts the child-rearing support passports of other prefectures.
+    accepts_other_prefectures: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     registered_on: Mapped[dt.date | None] = mapped_column(Date)
     valid_until: Mapped[dt.date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(16), default=STATUS_ACTIVE, index=True)

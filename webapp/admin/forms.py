@@ -65,6 +65,7 @@ class FacilityForm(FlaskForm):
     lat = _text(_l("Latitude"), 20)
     lon = _text(_l("Longitude"), 20)
     registered_on = _text(_l("Registered on (YYYY-MM-DD)"), 10)
+    accepts_other_prefectures = BooleanField(_l("Accepts the passports of other prefectures (nationwide mutual use)"))
 
     BENEFIT_FIELDS = {"otoku": "benefit_otoku", "kokorokubari": "benefit_kokorokubari", "setsubi": "benefit_setsubi"}
 
@@ -75,6 +76,7 @@ class FacilityForm(FlaskForm):
         raw = {k: self[k].data for k in keys}
         raw["benefits"] = {kind: self[name].data for kind, name in self.BENEFIT_FIELDS.items() if self[name].data}
         raw["amenities"] = list(self.amenities.data or [])
+        raw["accepts_other_prefectures"] = bool(self.accepts_other_prefectures.data)
         return raw
 
     def attach(self, errors) -> None:

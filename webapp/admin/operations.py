@@ -104,7 +104,8 @@ def facility_form_data(f: Facility) -> dict:
     data.update(category=rec.category, municipality=rec.municipality, amenities=list(rec.amenities),
                 open_days="".join("月火水木金土日"[int(d)] for d in rec.open_days or ""),
                 lat="" if rec.lat is None else repr(rec.lat), lon="" if rec.lon is None else repr(rec.lon),
-                registered_on=rec.registered_on.isoformat() if rec.registered_on else "")
+                registered_on=rec.registered_on.isoformat() if rec.registered_on else "",
+                accepts_other_prefectures=rec.accepts_other_prefectures)
     for kind, text in rec.benefits.items():
         data["benefit_" + kind] = text
     return data

@@ -55,6 +55,8 @@ def openapi_document() -> dict:
                     _array_param("programme", "passport or coupon."),
                     _array_param("service", "Matsumoto coupon service code."),
                     {"name": "open_now", "in": "query", "schema": {"type": "string", "enum": ["0", "1"]}},
+                    {"name": "nationwide", "in": "query", "schema": {"type": "string", "enum": ["1"]},
+                     "description": "1: only places that accept other prefectures' passports (全国共通展開)."},
                     {"name": "sort", "in": "query", "schema": {"type": "string", "enum": list(SORTS)}},
                     {"name": "lat", "in": "query", "schema": {"type": "number", "minimum": -90, "maximum": 90}},
                     {"name": "lon", "in": "query", "schema": {"type": "number", "minimum": -180, "maximum": 180}},

@@ -12,7 +12,7 @@ from .openapi import openapi_document
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 ALLOWED_PARAMS = {"q", "category", "benefit", "amenity", "area", "programme", "service", "sort", "lat", "lon",
-                  "near", "open_now", "page", "per_page"}
+                  "near", "open_now", "page", "per_page", "nationwide"}
 
 
 ALLOWED_EXAMPLES = {"area": "鎌倉市 or Kamakura", "near": "鎌倉市 or Kamakura", "category": "飲食店",
@@ -43,7 +43,9 @@ def facility_json(f, hit=None, full: bool = False) -> dict:
         "building": f.building,
         "phone": f.phone,
         "url": f.url,
-        "location": ({"lat": f.latitude, "lon": f.longitude} if f.latitude is not None else None),
+        "location": ({"lat": f.latitude, "lon": f.longitude, "approximate": bool(f.location_approximate)}
+                     if f.latitude is not None else None),
+        "accepts_other_prefectures": bool(f.accepts_other_prefectures),
         "benefits": {b.kind_code: b.text for b in f.benefits},
         "amenities": [a.code for a in f.amenities],
         "services": [s.code for s in f.services],

@@ -61,6 +61,7 @@ class FacilityRecord:
     registered_on: dt.date | None = None
     valid_until: dt.date | None = None
     status: str = "active"
+    accepts_other_prefectures: bool = False  # 全国共通展開
 
 
 @dataclass(frozen=True)
@@ -169,6 +170,22 @@ def parse_date(value: str | None) -> dt.date | None:
     if not m:
         raise ValueError(value)
     return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+
+
+_TRUE_WORDS = frozenset({"1", "true", "yes", "y", "on", "はい", "可", "○", "〇", "有", "あり"})
+_FALSE_WORDS = frozenset({"", "0", "false", "no", "n", "off", "いいえ", "不可", "×", "無", "なし", "-"})
+
+
+def parse_flag(value) -> bool:
+    """A yes/no cell: 1/0, true/false, yes/no, はい/いいえ, 可/不可, ○/×, あり/なし (empty = no). Raises ValueError."""
+    if value is None or isinstance(value, bool):
+        return bool(value)
+    s = unicodedata.normalize("NFKC", str(value)).strip().lower()
+    if s in _TRUE_WORDS:
+        return True
+    if s in _FALSE_WORDS:
+        return False
+    raise ValueError(value)
 
 
 def to_katakana(value: str) -> str:
@@ -301,6 +318,12 @@ def validate_record(raw: dict, ref: Reference, today: dt.date | None = None) -> 
         elif code not in amenities:
             amenities.append(code)
 
+    try:
+        accepts_other_prefectures = parse_flag(get("accepts_other_prefectures"))
+    except ValueError:
+        errors.append(("accepts_other_prefectures", N_("Write yes or no (1 or 0).")))
+        accepts_other_prefectures = False
+
     services = [s for s in (get("services") or []) if s]
     if any(s not in ref.services for s in services):
         errors.append(("services", N_("Unknown coupon service.")))
@@ -317,5 +340,5 @@ def validate_record(raw: dict, ref: Reference, today: dt.date | None = None) -> 
         lon=lon, registered_on=registered_on,
         # Registrations renew every April 1, so a listed facility is valid to the end of this fiscal year.
         valid_until=registration_valid_until(max(registered_on, today or dt.date.today())),
-        status=status,
+        status=status, accepts_other_prefectures=accepts_other_prefectures,
     ), []

@@ -37,7 +37,10 @@ STANDARD_COLUMNS = (
 )
 BENEFIT_COLUMNS = {"特典_お得": "otoku", "特典_こころ配り": "kokorokubari", "特典_設備": "setsubi"}
 AMENITIES_COL, SERVICES_COL = "設備", "クーポンサービス"
-OUR_COLUMNS = (ID_COL, "業種", *BENEFIT_COLUMNS, AMENITIES_COL, "登録日", "プログラム", SERVICES_COL, "状態")
+# 全国共通展開: 1 when the facility also accepts other prefectures' passports, else 0 (はい/いいえ, 可/不可 read too).
+NATIONWIDE_COL = "他都道府県パスポート"
+OUR_COLUMNS = (ID_COL, "業種", *BENEFIT_COLUMNS, AMENITIES_COL, "登録日", "プログラム", SERVICES_COL, "状態",
+               NATIONWIDE_COL)
 COLUMNS = STANDARD_COLUMNS + OUR_COLUMNS
 
 # Column -> key of the raw record that validate_record reads (values passed through as text).
@@ -46,7 +49,7 @@ TEXT_FIELDS = {
     "住所": "address", "方書": "building", "電話番号": "phone", "URL": "url", "利用可能曜日": "open_days",
     "開始時間": "opens", "終了時間": "closes", "利用可能日時特記事項": "hours_note", "説明": "description",
     "備考": "notes", "緯度": "lat", "経度": "lon", "登録日": "registered_on", "プログラム": "programme",
-    "状態": "status",
+    "状態": "status", NATIONWIDE_COL: "accepts_other_prefectures",
 }
 _LIST_SPLIT = re.compile(r"[|｜、]")
 # Cells Excel would run as a formula get a leading apostrophe on export; the import takes it off again.
@@ -203,12 +206,14 @@ def _csv_row(no: int, f: Facility) -> list[str]:
     values = {
         CODE_COL: f.municipality_code, "NO": no,
         PREF_COL: m.prefecture if m else "", MUNI_COL: m.name if m else "",
-        "緯度": "" if f.latitude is None else repr(f.latitude),
-        "経度": "" if f.longitude is None else repr(f.longitude),
+        # Estimated coordinates are left out, so that a re-import estimates them again (and keeps them marked).
+        "緯度": "" if f.latitude is None or f.location_approximate else repr(f.latitude),
+        "経度": "" if f.longitude is None or f.location_approximate else repr(f.longitude),
         "利用可能曜日": format_days(f.open_days or ""), "業種": f.category_code,
         AMENITIES_COL: "|".join(a.code for a in f.amenities),
         SERVICES_COL: "|".join(s.code for s in f.services),
         "登録日": f.registered_on.isoformat() if f.registered_on else "",
+        NATIONWIDE_COL: "1" if f.accepts_other_prefectures else "0",
     }
     for col, key in TEXT_FIELDS.items():
         if col not in values:
@@ -239,12 +244,14 @@ def _feature(f: Facility) -> dict:
             "category": f.category_code, "municipality": f.municipality_code, "address": f.address,
             "phone": f.phone, "url": f.url, "benefits": {b.kind_code: b.text for b in f.benefits},
             "amenities": [a.code for a in f.amenities], "programme": f.programme, "status": f.status,
+            "accepts_other_prefectures": bool(f.accepts_other_prefectures),
         },
     }
 
 
 def export_geojson(session: Session) -> str:
-    """The facilities with coordinates as a GeoJSON FeatureCollection (RFC 7946: [longitude, latitude])."""
+    """The facilities with their own coordinates as a GeoJSON FeatureCollection (RFC 7946: [longitude,
+    latitude]); estimated positions (the municipality's point) are left out, as in the CSV."""
     features = [_feature(f) for f in _facilities(session)
-                if f.latitude is not None and f.longitude is not None]
+                if f.latitude is not None and f.longitude is not None and not f.location_approximate]
     return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False, indent=1)

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..domain.facility_record import FacilityRecord
+from ..geocoding import Geocoder, current_geocoder
 from ..models import (STATUS_ACTIVE, STATUS_WITHDRAWN, Amenity, CouponService, Facility, FacilityBenefit,
                       SearchChange)
 
@@ -25,19 +26,43 @@ def find_facility(session: Session, external_id: str) -> Facility | None:
     return session.scalar(select(Facility).where(Facility.external_id == external_id))
 
 
-def upsert_facility(session: Session, rec: FacilityRecord) -> tuple[Facility, bool]:
-    """Create or update the facility with ``rec.external_id``; returns (facility, created)."""
+def _set_location(facility: Facility, rec: FacilityRecord, geocoder: Geocoder | None) -> None:
+    """The record's coordinates, or the geocoder's (approximate) ones when it has none. Coordinates that come
+    back unchanged from an earlier estimate (an edit form, a change request) stay marked approximate, unless the
+    municipality changed: then they are estimated again."""
+    given = rec.lat is not None and rec.lon is not None
+    estimate_back = bool(facility.location_approximate) and (facility.latitude, facility.longitude) == (rec.lat,
+                                                                                                      rec.lon)
+    if given and not estimate_back:
+        facility.latitude, facility.longitude, facility.location_approximate = rec.lat, rec.lon, False
+        return
+    if given and facility.municipality_code == rec.municipality:
+        return  # the earlier estimate, still right for this municipality
+    found = (geocoder or current_geocoder()).geocode(rec.address or "", rec.municipality)
+    if found is None:
+        facility.latitude = facility.longitude = None
+        facility.location_approximate = False
+    else:
+        facility.latitude, facility.longitude = found.lat, found.lon
+        facility.location_approximate = found.approximate
+
+
+def upsert_facility(session: Session, rec: FacilityRecord,
+                    geocoder: Geocoder | None = None) -> tuple[Facility, bool]:
+    """Create or update the facility with ``rec.external_id``; returns (facility, created). A record without
+    coordinates gets them from ``geocoder`` (default: the app's, see :mod:`webapp.geocoding`)."""
     facility = find_facility(session, rec.external_id)
     created = facility is None
     if created:
         facility = Facility(external_id=rec.external_id)
         session.add(facility)
     for attr in ("programme", "name", "name_kana", "name_en", "address", "building", "phone", "url", "open_days",
-                 "opens", "closes", "hours_note", "description", "notes", "registered_on", "valid_until", "status"):
+                 "opens", "closes", "hours_note", "description", "notes", "registered_on", "valid_until", "status",
+                 "accepts_other_prefectures"):
         setattr(facility, attr, getattr(rec, attr))
     facility.category_code = rec.category
+    _set_location(facility, rec, geocoder)
     facility.municipality_code = rec.municipality
-    facility.latitude, facility.longitude = rec.lat, rec.lon
 
     existing = {b.kind_code: b for b in facility.benefits}
     for kind, benefit in list(existing.items()):

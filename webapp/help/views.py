@@ -91,3 +91,6 @@ def contact():
                            routes=routes, topics=topics, topic_label=dict(topics).get(topic),
                            center=content.support_center_view(), passport_entries=passport_entries,
                            lang=lang), (404 if unknown else 200)
+
+
+from . import nationwide  # noqa: E402,F401  (the 全国共通展開 pages, on this blueprint)

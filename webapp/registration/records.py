@@ -67,14 +67,16 @@ def location_raws(data: dict, municipality_names: dict[str, str] | None = None,
     """Raw records (validate_record's input) for every location of an application."""
     names = municipality_names or {}
     benefits = benefits_by_kind(data.get("benefits") or [])
-    notes = OTHER_PREFECTURES_NOTE if data.get("other_prefectures") else None
+    # Kept in a column of its own (shown on the facility page, a search filter); OTHER_PREFECTURES_NOTE is what
+    # older approvals wrote into the notes instead.
+    accepts = bool(data.get("other_prefectures"))
     raws = []
     for i, loc in enumerate(locations(data)):
         raw = {k: data.get(k) for k in SHARED_FIELDS}
         raw.update(loc)
         raw["address"] = full_address(names.get(loc.get("municipality") or ""), loc.get("address"))
         raw.update(external_id=external_ids[i] if external_ids else f"KP-NEW-{i + 1}", programme="passport",
-                   benefits=dict(benefits), amenities=list(data.get("amenities") or []), notes=notes,
-                   status="active")
+                   benefits=dict(benefits), amenities=list(data.get("amenities") or []), notes=None,
+                   status="active", accepts_other_prefectures=accepts)
         raws.append(raw)
     return raws

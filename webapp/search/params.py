@@ -23,7 +23,7 @@ MAX_PAGE = 500
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 20
 MULTI_PARAMS = {"programme": "programme", "category": "category", "benefit": "benefit", "amenity": "amenity",
-                "area": "area", "service": "service"}
+                "area": "area", "service": "service", "nationwide": "nationwide"}
 
 
 # Filters that also accept a value's name (鎌倉市, 鎌倉, Kamakura, 授乳室, Nursing room) instead of its code.
@@ -55,6 +55,7 @@ def valid_codes(session) -> dict[str, frozenset[str]]:
         "amenity": frozenset(session.scalars(select(Amenity.code))),
         "area": frozenset(session.scalars(select(Municipality.code))),
         "service": frozenset(session.scalars(select(CouponService.code))),
+        "nationwide": frozenset({"1"}),
     }
 
 

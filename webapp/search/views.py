@@ -60,7 +60,7 @@ def loosened(parsed, result) -> list[dict]:
     q = parsed.query
     index = get_index()
     options = []
-    for facet in ("category", "benefit", "amenity", "area", "service", "programme"):
+    for facet in ("category", "benefit", "amenity", "area", "service", "programme", "nationwide"):
         if getattr(q, facet):
             alt = dataclasses.replace(q, with_facets=False, page=1, **{facet: ()})
             options.append({"drop": facet, "total": index.search(alt).total})
@@ -105,7 +105,7 @@ def results():
 
 FACET_TITLES = {"programme": _l("Programme"), "category": _l("Category"), "benefit": _l("Benefit"),
                 "amenity": _l("Amenities"), "area": _l("Area"), "service": _l("Coupon service"),
-                "open_now": _l("Open now")}
+                "open_now": _l("Open now"), "nationwide": _l("Other prefectures’ passports")}
 PROGRAMME_NAMES = {"passport": _l("Passport facilities"), "coupon": _l("Coupon services")}
 
 
@@ -115,6 +115,7 @@ def facet_labels(refs) -> dict[str, dict[str, str]]:
         ("category", "categories"), ("amenity", "amenities"), ("area", "municipalities"), ("service", "services"))}
     out["benefit"] = {b.code: benefit_name(b.code) for b in refs["benefit_kinds"]}
     out["programme"] = {k: str(v) for k, v in PROGRAMME_NAMES.items()}
+    out["nationwide"] = {"1": str(_l("Accepts other prefectures’ passports"))}
     return out
 
 
