@@ -165,3 +165,4 @@ from .coupons.models import (CouponProgramme, CouponSet, LedgerEntry, NoticeRead
                              ProviderPoint, ProviderStaff, SerialBatch, SerialCode)
 from .support.models import AuditLog, CallNote  # noqa: E402,F401
 from .admin.models import Notice, PartnerApplication, PartnerRegistration, RenewalRun  # noqa: E402,F401
+from .search_log import ZeroResultSearch  # noqa: E402,F401

@@ -6,7 +6,8 @@
 * Dashboard, COUPON FIGURES: a module ``webapp/coupons/dashboard.py`` with
   ``dashboard_figures(session, today) -> dict`` and a template ``coupons/_admin_dashboard.html`` (it gets the
   dict as ``coupon_figures``) fill the marked section of the dashboard: coupons claimed and redeemed by service
-  and by month, budget used.
+  and by month, budget used, and the series of the coupon charts (``per_day``, ``service_window``,
+  ``remaining_by_month``; see ``webapp.admin.usage_charts``).
 """
 from __future__ import annotations
 
@@ -30,10 +31,11 @@ def admin_links(view_functions) -> list[tuple[str, object]]:
     return [(e, label) for e, label in _LINKS if e in view_functions]
 
 
-def coupon_figures(session: Session, today: dt.date) -> dict | None:
-    """=== COUPON FIGURES (filled by the coupons area) === None until ``webapp.coupons.dashboard`` exists."""
+def coupon_figures(session: Session, today: dt.date, days: int = 30) -> dict | None:
+    """=== COUPON FIGURES (filled by the coupons area) === None until ``webapp.coupons.dashboard`` exists.
+    ``days``: the period of the charts of uses per day and per service."""
     try:
         from ..coupons.dashboard import dashboard_figures  # type: ignore[import-not-found]
     except ImportError:
         return None
-    return dashboard_figures(session, today)
+    return dashboard_figures(session, today, days=days)

@@ -8,7 +8,7 @@ import datetime as dt
 import logging
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, abort, current_app, make_response, render_template, request
 
 from ..accounts.forms import today_jst
 from ..accounts.models import ROLE_ADMIN
@@ -16,6 +16,7 @@ from ..extensions import db
 from ..roles import role_required
 from . import hooks
 from . import operations as ops
+from . import usage, usage_charts
 
 log = logging.getLogger(__name__)
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -88,11 +89,42 @@ def to_jst(utc: dt.datetime | None) -> dt.datetime | None:
 @admin_only
 def dashboard():
     """Facilities by municipality and category, applications waiting, renewal, and the coupon figures."""
-    today = today_jst()
+    today, days = today_jst(), _days_arg()
     figures = ops.dashboard(db.session, today)
     # === COUPON FIGURES: filled by the coupons area through hooks.coupon_figures (see hooks.py) ===
-    coupon_figures = hooks.coupon_figures(db.session, today)
-    return render_template("admin/dashboard.html", d=figures, coupon_figures=coupon_figures, today=today)
+    coupon_figures = hooks.coupon_figures(db.session, today, days=days)
+    charts = _usage_charts(today, days, coupon_figures)
+    return render_template("admin/dashboard.html", d=figures, coupon_figures=coupon_figures, today=today,
+                           usage_charts=charts, days=days, day_choices=usage.DAY_CHOICES)
+
+
+def _days_arg() -> int:
+    """The period of the per-day charts: 30 (default) or 60 days."""
+    days = request.args.get("days", type=int)
+    return days if days in usage.DAY_CHOICES else usage.DAY_CHOICES[0]
+
+
+def _usage_charts(today, days, coupon_figures=None):
+    if coupon_figures is None:
+        coupon_figures = hooks.coupon_figures(db.session, today, days=days)
+    return usage_charts.build_charts(db.session, coupon_figures,
+                                     usage.usage_figures(db.session, today, days=days))
+
+
+@bp.route("/usage/<name>.csv")
+@admin_only
+def usage_csv(name: str):
+    """One dashboard chart's figures as CSV (UTF-8 with BOM)."""
+    if name not in usage_charts.CHART_NAMES:
+        abort(404)
+    today = today_jst()
+    chart = next((c for c in _usage_charts(today, _days_arg()) if c.name == name), None)
+    if chart is None:
+        abort(404)
+    response = make_response(chart.csv)
+    response.mimetype, response.charset = "text/csv", "utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="{usage_charts.csv_filename(name, today)}"'
+    return response
 
 
 def init_app(app) -> None:

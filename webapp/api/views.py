@@ -7,6 +7,7 @@ from werkzeug.exceptions import HTTPException
 from ..extensions import db
 from ..facilities.operations import find_facility, is_listed
 from ..search.views import run_search
+from ..search_log import record_zero_result
 from .openapi import openapi_document
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -64,6 +65,7 @@ def facilities():
     if parsed.errors:
         param, message = parsed.errors[0]
         return error(400, "invalid_parameter", f"{param}: {message}", param)
+    record_zero_result(parsed.query.text, result.total, "api", page=parsed.query.page)
     return jsonify({
         "total": result.total,
         "relaxed_from": result.relaxed_from,
