@@ -29,13 +29,13 @@ def build_charts(session, coupon_figures: dict | None, usage: dict) -> list[Char
         per_day = coupon_figures["per_day"]
         out.append(make_chart(
             "per-day", _("Coupons used per day, last %(n)d days", n=days), period,
-            (_("Date"), _("Coupons used")), [(f"{d.month}/{d.day}", n) for d, n in per_day],
+            (_("Date"), _("Net coupons used")), [(f"{d.month}/{d.day}", n) for d, n in per_day],
             [(d.isoformat(), n) for d, n in per_day], kind="line"))
         names = service_names(session)
         by_service = coupon_figures["service_window"]
         out.append(make_chart(
             "by-service", _("Coupons used per service, last %(n)d days", n=days), period,
-            (_("Service"), _("Coupons used")), [(names.get(c, c), n) for c, n in by_service],
+            (_("Service"), _("Net coupons used")), [(names.get(c, c), n) for c, n in by_service],
             [(names.get(c, c), n) for c, n in by_service], horizontal=True))
         remaining = coupon_figures["remaining_by_month"]
         out.append(make_chart(

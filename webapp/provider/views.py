@@ -290,7 +290,7 @@ def daily_chart(facility: Facility, year: int, month: int, label: str):
     last = dt.date(*ops.shift_month(year, month, 1), 1) - dt.timedelta(days=1)
     days = coupon_dashboard.redemptions_per_day(db.session, first, last, provider_id=facility.id)
     return make_chart("daily", _("Coupons used per day in %(month)s", month=label),
-                      _("Net of corrections, Japan time."), (_("Date"), _("Coupons used")),
+                      _("Net of corrections, Japan time."), (_("Date"), _("Net coupons used")),
                       [(str(day.day), n) for day, n in days], [(day.isoformat(), n) for day, n in days])
 
 
