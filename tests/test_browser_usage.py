@@ -54,7 +54,8 @@ def test_dashboard_and_settlement_charts_on_a_phone(ref_app, accounts):
     with LiveServer(ref_app) as server, playwright_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            for email, path, n_charts in ((accounts[0], "/admin/", 6), (accounts[1], "/provider/settlement", 1)):
+            pages = ((accounts[0], "/admin/", 6), (accounts[1], "/provider/settlement", 1))
+            for email, path, n_charts in pages:
                 context = browser.new_context(**PHONE, bypass_csp=True)
                 page = context.new_page()
                 page.goto(server.url + "/login")

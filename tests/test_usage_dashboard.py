@@ -46,7 +46,7 @@ def ledger_net_by_day(provider_id=None) -> dict[dt.date, int]:
     uses = {e.id: e for e in rows if e.kind == KIND_REDEEM}
     out: dict[dt.date, int] = {}
     for e in rows:
-        original = uses.get(e.reverses_id) if e.kind == KIND_REVERSAL else e if e.kind == KIND_REDEEM else None
+        original = uses.get(e.reverses_id) if e.kind == KIND_REVERSAL else uses.get(e.id)
         if original is None or provider_id is not None and original.provider_id != provider_id:
             continue
         day = (original.created_at + JST).date()
@@ -54,7 +54,7 @@ def ledger_net_by_day(provider_id=None) -> dict[dt.date, int]:
     return out
 
 
-# -- series from the ledger -----------------------------------------------------------------------------------
+# -- series from the ledger ----------------------------------------------------------------------------------
 @pytest.fixture
 def ledger(ref_app):
     """Uses at two providers around Japan midnight, a partial and a full correction, one use outside."""
@@ -81,7 +81,8 @@ def test_uses_per_day_are_net_of_corrections_and_cut_at_japan_midnight(ref_app, 
         from_ledger = ledger_net_by_day()
         assert dict(series) == {d: from_ledger.get(d, 0) for d, _n in series}
         # over all time the uses add up to what left the sets: issued − balance
-        issued = sum(e.count for e in db.session.scalars(select(LedgerEntry).where(LedgerEntry.kind == KIND_ISSUE)))
+        issues = db.session.scalars(select(LedgerEntry).where(LedgerEntry.kind == KIND_ISSUE))
+        issued = sum(e.count for e in issues)
         everything = cd.redemptions_per_day(db.session, dt.date(2026, 10, 1), dt.date(2026, 11, 30))
         assert sum(n for _d, n in everything) == issued - ops.balance_of(db.session, ledger["set"]) == 7
         one = cd.redemptions_per_day(db.session, start, end, provider_id=ledger["sick"])
@@ -132,7 +133,7 @@ def test_registrations_and_partners_per_month(ref_app):
         assert nov["2026-11"] >= 1
 
 
-# -- the dashboard and its CSV ------------------------------------------------------------------------------------
+# -- the dashboard and its CSV -------------------------------------------------------------------------------
 def read_csv(response) -> list[list[str]]:
     body = response.get_data(as_text=True)
     assert body.startswith("\ufeff")
@@ -200,7 +201,7 @@ def test_provider_settlement_shows_the_month_per_day(site):
     assert '<th scope="row">30</th><td class="num">0</td>' in table
 
 
-# -- searches that found nothing ------------------------------------------------------------------------------------
+# -- searches that found nothing -----------------------------------------------------------------------------
 def test_normalize_query_keeps_no_personal_data():
     assert normalize_query("  ＣＡＦＥ　 じゅにゅう ") == "cafe じゅにゅう"
     assert normalize_query("") is None and normalize_query("   ") is None
@@ -244,7 +245,7 @@ def test_dashboard_lists_the_top_searches_that_found_nothing(site):
     assert rows == [["検索語", "検索回数"], ["ぞぞぞぞ", "2"], ["ぬぬぬ", "1"]]
 
 
-# -- the SVG ----------------------------------------------------------------------------------------------------------
+# -- the SVG -------------------------------------------------------------------------------------------------
 def parse(svg) -> ET.Element:
     return ET.fromstring(str(svg))
 

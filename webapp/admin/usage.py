@@ -31,7 +31,8 @@ def _first_day(month: str) -> dt.date:
     return dt.date(int(month[:4]), int(month[5:]), 1)
 
 
-def family_registrations_per_month(session: Session, today: dt.date, n: int = MONTHS) -> list[tuple[str, int]]:
+def family_registrations_per_month(session: Session, today: dt.date,
+                                   n: int = MONTHS) -> list[tuple[str, int]]:
     """New family accounts per month (the month the account was made), the last ``n`` months."""
     months = dict.fromkeys(last_months(today, n), 0)
     start = coupons.jst_day_start_utc(_first_day(next(iter(months))))

@@ -19,7 +19,7 @@ def service_names(session) -> dict[str, str]:
 
 
 def build_charts(session, coupon_figures: dict | None, usage: dict) -> list[Chart]:
-    """Every chart of the dashboard, in reading order (the coupon ones only when the coupons area is there)."""
+    """Every chart of the dashboard, in reading order (the coupon ones only with the coupons area)."""
     out = []
     month = _("Month")
     if coupon_figures:
@@ -52,7 +52,8 @@ def build_charts(session, coupon_figures: dict | None, usage: dict) -> list[Char
                         "ones included."),
                       (month, _("New partner facilities")), partners, partners))
     zero = usage["zero_results"]
-    out.append(make_chart("zero-results", _("Top searches that found nothing, last %(n)d days", n=usage["days"]),
+    out.append(make_chart("zero-results",
+                          _("Top searches that found nothing, last %(n)d days", n=usage["days"]),
                       _("The words typed most often in searches that gave no result (web and API), to fix "
                         "the data or add synonyms."),
                       (_("Search words"), _("Searches")), zero, zero, horizontal=True))

@@ -123,7 +123,8 @@ def usage_csv(name: str):
         abort(404)
     response = make_response(chart.csv)
     response.mimetype, response.charset = "text/csv", "utf-8"
-    response.headers["Content-Disposition"] = f'attachment; filename="{usage_charts.csv_filename(name, today)}"'
+    filename = usage_charts.csv_filename(name, today)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 

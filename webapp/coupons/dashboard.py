@@ -56,7 +56,7 @@ def chart_series(session: Session, today: dt.date, days: int = 30) -> dict:
             "remaining_by_month": remaining_by_expiry_month(session, today)}
 
 
-# -- series for the charts (plain functions on a session; days and months in Japan time) ----------------------
+# -- series for the charts (plain functions on a session; days and months in Japan time) ---------------
 def jst_day_start_utc(day: dt.date) -> dt.datetime:
     """Midnight at the start of ``day`` in Japan, as naive UTC (how times are stored)."""
     return dt.datetime(day.year, day.month, day.day) - JST
@@ -113,8 +113,9 @@ def remaining_by_expiry_month(session: Session, today: dt.date) -> list[tuple[st
     """Coupons still unused, by the month (YYYY-MM) of the last day they can be used; only sets still usable
     today, months in order. Balances come from the ledger (issued − redeemed + given back)."""
     signed = func.sum(case((LedgerEntry.kind == KIND_REDEEM, -LedgerEntry.count), else_=LedgerEntry.count))
-    sets = session.execute(select(CouponSet.id, CouponProgramme.ends_on, CouponSet.child_birth_date.label("birth"),
-                                  CouponSet.multiple_birth, signed.label("left"))
+    sets = session.execute(select(CouponSet.id, CouponProgramme.ends_on,
+                                  CouponSet.child_birth_date.label("birth"), CouponSet.multiple_birth,
+                                  signed.label("left"))
                            .join(CouponProgramme, CouponProgramme.id == CouponSet.programme_id)
                            .join(LedgerEntry, LedgerEntry.set_id == CouponSet.id)
                            .group_by(CouponSet.id, CouponProgramme.ends_on, CouponSet.child_birth_date,

@@ -69,7 +69,8 @@ def _y_axis(parts: list[str], top: int, bottom: int, left: int, right: int, top_
     """Grid lines with their values at 0, ½ and the top of the scale."""
     for fraction in (0, 0.5, 1):
         y = bottom - (bottom - top) * fraction
-        parts.append(f'<line x1="{left}" x2="{right}" y1="{y:g}" y2="{y:g}" stroke="{GRID}" stroke-width="1"/>')
+        parts.append(f'<line x1="{left}" x2="{right}" y1="{y:g}" y2="{y:g}" stroke="{GRID}" '
+                     f'stroke-width="1"/>')
         parts.append(f'<text x="{left - 4}" y="{y + 4:g}" text-anchor="end" fill="{MUTED}">'
                      f'{_num(top_value * fraction)}</text>')
 
@@ -101,7 +102,8 @@ def bar_chart(points: Sequence[Point], *, chart_id: str, title: str, desc: str, 
         x = left + slot * i + (slot - bar) / 2
         h = (bottom - top) * (p.value / top_value)
         xs.append(x + bar / 2)
-        parts.append(f'<rect x="{x:.1f}" y="{bottom - h:.1f}" width="{bar:.1f}" height="{h:.1f}" fill="{BAR}">'
+        parts.append(f'<rect x="{x:.1f}" y="{bottom - h:.1f}" width="{bar:.1f}" height="{h:.1f}" '
+                     f'fill="{BAR}">'
                      f'<title>{escape(p.title or p.label)}: {_num(p.value)}</title></rect>')
         if len(points) <= 12 and p.value:
             parts.append(f'<text x="{x + bar / 2:.1f}" y="{bottom - h - 3:.1f}" text-anchor="middle" '
