@@ -154,29 +154,29 @@ def test_dashboard_charts_and_csv_match_the_ledger(site):
     staff(site, b)
     page = b.get("/admin/").get_data(as_text=True)
     for name in ("per-day", "by-service", "remaining", "families", "partners", "zero-results"):
-        assert f'id="chart-{name}"' in page and f"/admin/usage/{name}.csv?days=30" in page
+        assert f'id="chart-{name}"' in page and f"/admin/usage.csv?chart={name}&amp;days=30" in page
     assert page.count('role="img"') >= 6
     today = (now + JST).date()
     for days, total in ((30, 3), (60, 5)):
-        rows = read_csv(b.get(f"/admin/usage/per-day.csv?days={days}"))
+        rows = read_csv(b.get(f"/admin/usage.csv?chart=per-day&days={days}"))
         assert rows[0] == ["日付", "クーポン利用枚数"]
         assert len(rows) == 1 + days and rows[-1][0] == today.isoformat()
         assert {dt.date.fromisoformat(d): int(n) for d, n in rows[1:] if int(n)} == {
             d: n for d, n in from_ledger.items() if today - d < dt.timedelta(days=days)}
         assert sum(int(n) for _d, n in rows[1:]) == total
-    service_rows = dict(read_csv(b.get("/admin/usage/by-service.csv?days=60"))[1:])
+    service_rows = dict(read_csv(b.get("/admin/usage.csv?chart=by-service&days=60"))[1:])
     assert service_rows["一時預かり"] == "5"
-    assert read_csv(b.get("/admin/usage/remaining.csv"))[1:] == [["2027-03", "5"]]
-    assert b.get("/admin/usage/nothing.csv").status_code == 404
+    assert read_csv(b.get("/admin/usage.csv?chart=remaining"))[1:] == [["2027-03", "5"]]
+    assert b.get("/admin/usage.csv?chart=nothing").status_code == 404
     # the table beside the chart says the same as the CSV
     assert "<td class=\"num\">3</td>" in b.get("/admin/?days=30").get_data(as_text=True)
 
 
 def test_usage_csv_is_admin_only(site):
-    assert site.test_client().get("/admin/usage/per-day.csv").status_code == 302
+    assert site.test_client().get("/admin/usage.csv?chart=per-day").status_code == 302
     b = Browserish(site.test_client())
     staff(site, b, role="agent")
-    assert b.get("/admin/usage/per-day.csv").status_code == 403
+    assert b.get("/admin/usage.csv?chart=per-day").status_code == 403
 
 
 def test_provider_settlement_shows_the_month_per_day(site):
@@ -241,7 +241,7 @@ def test_dashboard_lists_the_top_searches_that_found_nothing(site):
         client.get("/search", query_string={"q": q})
     b = Browserish(site.test_client())
     staff(site, b)
-    rows = read_csv(b.get("/admin/usage/zero-results.csv"))
+    rows = read_csv(b.get("/admin/usage.csv?chart=zero-results"))
     assert rows == [["検索語", "検索回数"], ["ぞぞぞぞ", "2"], ["ぬぬぬ", "1"]]
 
 

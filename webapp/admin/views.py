@@ -111,10 +111,11 @@ def _usage_charts(today, days, coupon_figures=None):
                                      usage.usage_figures(db.session, today, days=days))
 
 
-@bp.route("/usage/<name>.csv")
+@bp.route("/usage.csv")
 @admin_only
-def usage_csv(name: str):
-    """One dashboard chart's figures as CSV (UTF-8 with BOM)."""
+def usage_csv():
+    """One dashboard chart's figures as CSV (UTF-8 with BOM): ``?chart=per-day`` (default) and ``days``."""
+    name = request.args.get("chart", usage_charts.CHART_NAMES[0])
     if name not in usage_charts.CHART_NAMES:
         abort(404)
     today = today_jst()
