@@ -6,8 +6,8 @@
 * Dashboard, COUPON FIGURES: a module ``webapp/coupons/dashboard.py`` with
   ``dashboard_figures(session, today) -> dict`` and a template ``coupons/_admin_dashboard.html`` (it gets the
   dict as ``coupon_figures``) fill the marked section of the dashboard: coupons claimed and redeemed by service
-  and by month, budget used, and the series of the coupon charts (``per_day``, ``service_window``,
-  ``remaining_by_month``; see ``webapp.admin.usage_charts``).
+  and by month, budget used. ``chart_series(session, today, days)`` in the same module gives the series of the
+  dashboard's coupon charts (``coupon_chart_series`` below; drawn by ``webapp.admin.usage_charts``).
 """
 from __future__ import annotations
 
@@ -31,11 +31,20 @@ def admin_links(view_functions) -> list[tuple[str, object]]:
     return [(e, label) for e, label in _LINKS if e in view_functions]
 
 
-def coupon_figures(session: Session, today: dt.date, days: int = 30) -> dict | None:
-    """=== COUPON FIGURES (filled by the coupons area) === None until ``webapp.coupons.dashboard`` exists.
-    ``days``: the period of the charts of uses per day and per service."""
+def coupon_figures(session: Session, today: dt.date) -> dict | None:
+    """=== COUPON FIGURES (filled by the coupons area) === None until ``webapp.coupons.dashboard`` exists."""
     try:
         from ..coupons.dashboard import dashboard_figures  # type: ignore[import-not-found]
     except ImportError:
         return None
-    return dashboard_figures(session, today, days=days)
+    return dashboard_figures(session, today)
+
+
+def coupon_chart_series(session: Session, today: dt.date, days: int = 30) -> dict | None:
+    """The series of the dashboard's coupon charts over the last ``days`` days (``chart_series`` in
+    ``webapp.coupons.dashboard``); None without the coupons area."""
+    try:
+        from ..coupons.dashboard import chart_series  # type: ignore[import-not-found]
+    except ImportError:
+        return None
+    return chart_series(session, today, days)

@@ -1,5 +1,5 @@
 """Usage at a glance: the dashboard's series other than the coupons' (those come from the ledger through
-``hooks.coupon_figures``). Plain functions on a session (no Flask); months are Japan time."""
+``hooks.coupon_chart_series``). Plain functions on a session (no Flask); months are Japan time."""
 from __future__ import annotations
 
 import datetime as dt
@@ -61,7 +61,7 @@ def partner_facilities_per_month(session: Session, today: dt.date, n: int = MONT
 
 
 def usage_figures(session: Session, today: dt.date, days: int = 30) -> dict:
-    """The dashboard's series outside the coupons (those come through ``hooks.coupon_figures``): family
+    """The dashboard's series outside the coupons (those come through ``hooks.coupon_chart_series``): family
     registrations and partner facilities per month, and the top searches that found nothing over the last
     ``days`` days (today included)."""
     return {

@@ -1,5 +1,5 @@
 """The dashboard's charts in the page's language: title, a description in words, the SVG, and the data table
-and CSV of the same figures (the series come from ``hooks.coupon_figures`` and ``usage.usage_figures``)."""
+and CSV of the same figures (the series come from ``hooks.coupon_chart_series`` and ``usage.usage_figures``)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -18,26 +18,26 @@ def service_names(session) -> dict[str, str]:
     return {s.code: localized(s) for s in session.scalars(select(CouponService))}
 
 
-def build_charts(session, coupon_figures: dict | None, usage: dict) -> list[Chart]:
+def build_charts(session, coupon_series: dict | None, usage: dict) -> list[Chart]:
     """Every chart of the dashboard, in reading order (the coupon ones only with the coupons area)."""
     out = []
     month = _("Month")
-    if coupon_figures:
-        days, start, end = coupon_figures["days"], coupon_figures["start"], coupon_figures["end"]
+    if coupon_series:
+        days, start, end = coupon_series["days"], coupon_series["start"], coupon_series["end"]
         period = _("From %(start)s to %(end)s (Japan time), net of corrections.", start=start.isoformat(),
                    end=end.isoformat())
-        per_day = coupon_figures["per_day"]
+        per_day = coupon_series["per_day"]
         out.append(make_chart(
             "per-day", _("Coupons used per day, last %(n)d days", n=days), period,
             (_("Date"), _("Net coupons used")), [(f"{d.month}/{d.day}", n) for d, n in per_day],
             [(d.isoformat(), n) for d, n in per_day], kind="line"))
         names = service_names(session)
-        by_service = coupon_figures["service_window"]
+        by_service = coupon_series["service_window"]
         out.append(make_chart(
             "by-service", _("Coupons used per service, last %(n)d days", n=days), period,
             (_("Service"), _("Net coupons used")), [(names.get(c, c), n) for c, n in by_service],
             [(names.get(c, c), n) for c, n in by_service], horizontal=True))
-        remaining = coupon_figures["remaining_by_month"]
+        remaining = coupon_series["remaining_by_month"]
         out.append(make_chart(
             "remaining", _("Unused coupons by the month they expire"),
             _("Coupons still unused in coupon sets that can still be used, by the month of the last day "

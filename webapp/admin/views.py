@@ -92,8 +92,8 @@ def dashboard():
     today, days = today_jst(), _days_arg()
     figures = ops.dashboard(db.session, today)
     # === COUPON FIGURES: filled by the coupons area through hooks.coupon_figures (see hooks.py) ===
-    coupon_figures = hooks.coupon_figures(db.session, today, days=days)
-    charts = _usage_charts(today, days, coupon_figures)
+    coupon_figures = hooks.coupon_figures(db.session, today)
+    charts = _usage_charts(today, days)
     return render_template("admin/dashboard.html", d=figures, coupon_figures=coupon_figures, today=today,
                            usage_charts=charts, days=days, day_choices=usage.DAY_CHOICES)
 
@@ -104,10 +104,8 @@ def _days_arg() -> int:
     return days if days in usage.DAY_CHOICES else usage.DAY_CHOICES[0]
 
 
-def _usage_charts(today, days, coupon_figures=None):
-    if coupon_figures is None:
-        coupon_figures = hooks.coupon_figures(db.session, today, days=days)
-    return usage_charts.build_charts(db.session, coupon_figures,
+def _usage_charts(today, days):
+    return usage_charts.build_charts(db.session, hooks.coupon_chart_series(db.session, today, days),
                                      usage.usage_figures(db.session, today, days=days))
 
 

@@ -15,11 +15,9 @@ from .models import KIND_REDEEM, KIND_REVERSAL, CouponProgramme, CouponSet, Ledg
 JST = dt.timedelta(hours=9)
 
 
-def dashboard_figures(session: Session, today: dt.date, days: int = 30) -> dict:
+def dashboard_figures(session: Session, today: dt.date) -> dict:
     """Sets claimed per programme, net coupons used per service and per month (Japan time, the month of the
-    use; a correction counts against the use it corrects), and the budget used (net coupons × face value).
-    For the charts: net uses per day and per service over the last ``days`` days (today included) and the
-    coupons left by the month they lapse."""
+    use; a correction counts against the use it corrects), and the budget used (net coupons × face value)."""
     programmes = session.scalars(select(CouponProgramme).order_by(CouponProgramme.fiscal_year)).all()
     claimed = dict(session.execute(select(CouponSet.programme_id, func.count()).group_by(CouponSet.programme_id)).all())
     rows = session.execute(select(LedgerEntry.id, LedgerEntry.kind, LedgerEntry.count, LedgerEntry.service_code,
@@ -43,12 +41,12 @@ def dashboard_figures(session: Session, today: dt.date, days: int = 30) -> dict:
                         "used_yen": yen_by_programme.get(p.id, 0), "ends_on": p.ends_on} for p in programmes],
         "by_service": dict(sorted(by_service.items())),
         "by_month": dict(sorted(by_month.items())[-12:]),
-        **chart_series(session, today, days),
     }
 
 
 def chart_series(session: Session, today: dt.date, days: int = 30) -> dict:
-    """The series of the dashboard's coupon charts (see the functions below)."""
+    """The series of the dashboard's coupon charts: net uses per day and per service over the last ``days``
+    days (today included), and the coupons left by the month they lapse."""
     start = today - dt.timedelta(days=days - 1)
     return {"days": days, "start": start, "end": today,
             "per_day": redemptions_per_day(session, start, today),
