@@ -1,6 +1,7 @@
 """Every command run against a database that is not ready (no tables, some missing, unreachable) stops with one
 line saying what to run, never a traceback (issue 9 point 7)."""
 import pytest
+from sqlalchemy import text
 
 from webapp import create_app
 from webapp.extensions import db
@@ -19,6 +20,9 @@ INVOCATIONS = {
     "link-provider": lambda tmp: ["link-provider", "provider@example.jp", "mat-komiya-hoikuen"],
     "coupon-audit": lambda tmp: ["coupon-audit"],
     "coupon-serials": lambda tmp: ["coupon-serials", "R7", "3"],
+    "send-reminders": lambda tmp: ["send-reminders", "--today", "2026-12-01", "--base-url", "https://example.jp"],
+    "send-partner-digest": lambda tmp: ["send-partner-digest", "--today", "2026-12-01",
+                                        "--base-url", "https://example.jp"],
 }
 
 
@@ -34,6 +38,8 @@ def bare_app(tmp_path):
     app = _make_app(tmp_path)
     with app.app_context():
         db.drop_all()
+        db.session.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        db.session.commit()
     yield app
     with app.app_context():
         db.session.remove()

@@ -234,7 +234,7 @@ def init_app(app) -> None:
 
 # -- every command that needs the tables says what to run instead of a traceback ----------------------------
 # Commands that create the schema themselves (or need no database).
-SCHEMA_EXEMPT = {"init-db", "seed-demo", "generate-facilities", "db", "run", "shell", "routes"}
+SCHEMA_EXEMPT = {"init-db", "seed-demo", "generate-facilities", "db", "run", "shell", "routes", "translate"}
 INIT_HINT = "run `flask --app webapp init-db` first"
 
 

@@ -172,3 +172,4 @@ from .support.models import AuditLog, CallNote  # noqa: E402,F401
 from .admin.models import Notice, PartnerApplication, PartnerRegistration, RenewalRun  # noqa: E402,F401
 from .reminders.models import (FollowedMunicipality, MailChoice, MailSettings, NoticeSeen,  # noqa: E402,F401
                                ReminderLog)
+from .search_log import ZeroResultSearch  # noqa: E402,F401

@@ -6,7 +6,8 @@
 * Dashboard, COUPON FIGURES: a module ``webapp/coupons/dashboard.py`` with
   ``dashboard_figures(session, today) -> dict`` and a template ``coupons/_admin_dashboard.html`` (it gets the
   dict as ``coupon_figures``) fill the marked section of the dashboard: coupons claimed and redeemed by service
-  and by month, budget used.
+  and by month, budget used. ``chart_series(session, today, days)`` in the same module gives the series of the
+  dashboard's coupon charts (``coupon_chart_series`` below; drawn by ``webapp.admin.usage_charts``).
 """
 from __future__ import annotations
 
@@ -37,3 +38,13 @@ def coupon_figures(session: Session, today: dt.date) -> dict | None:
     except ImportError:
         return None
     return dashboard_figures(session, today)
+
+
+def coupon_chart_series(session: Session, today: dt.date, days: int = 30) -> dict | None:
+    """The series of the dashboard's coupon charts over the last ``days`` days (``chart_series`` in
+    ``webapp.coupons.dashboard``); None without the coupons area."""
+    try:
+        from ..coupons.dashboard import chart_series  # type: ignore[import-not-found]
+    except ImportError:
+        return None
+    return chart_series(session, today, days)

@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 
 import contacts
 from ..accounts.models import ROLE_PROVIDER
+from ..coupons import dashboard as coupon_dashboard
 from ..coupons import domain as d
 from ..coupons import operations as coupon_ops
 from ..coupons.models import KIND_REVERSAL, LedgerEntry
@@ -27,6 +28,7 @@ from ..models import CouponService, Facility
 from ..roles import role_required
 from ..web.labels import localized
 from ..timeutil import format_local, format_local_time, to_jst, utcnow
+from ..web.chart_card import make_chart
 from . import operations as ops
 from . import poster
 from .forms import CorrectionForm, RotateForm
@@ -276,9 +278,20 @@ def settlement():
     year, month = _month_or_400(facility)
     s = ops.settlement(db.session, facility, year, month)
     prev_month, next_month = ops.shift_month(year, month, -1), ops.shift_month(year, month, 1)
+    label = month_label(year, month)
     return render_template("provider/settlement.html", facility=facility, s=s, now=utcnow(),
-                           month_label=month_label(year, month),
+                           month_label=label, daily_chart=daily_chart(facility, year, month, label),
                            prev_month="%04d-%02d" % prev_month, next_month="%04d-%02d" % next_month)
+
+
+def daily_chart(facility: Facility, year: int, month: int, label: str):
+    """The month's coupons used here per day (net of corrections, from the ledger) as a small chart."""
+    first = dt.date(year, month, 1)
+    last = dt.date(*ops.shift_month(year, month, 1), 1) - dt.timedelta(days=1)
+    days = coupon_dashboard.redemptions_per_day(db.session, first, last, provider_id=facility.id)
+    return make_chart("daily", _("Coupons used per day in %(month)s", month=label),
+                      _("Net of corrections, Japan time."), (_("Date"), _("Net coupons used")),
+                      [(str(day.day), n) for day, n in days], [(day.isoformat(), n) for day, n in days])
 
 
 def month_label(year: int, month: int) -> str:

@@ -14,6 +14,7 @@ from ..extensions import db
 from ..models import Amenity, BenefitKind, Category, CouponService, Facility, Municipality
 from ..facilities.operations import find_facility, is_listed
 from ..indexing import get_index
+from ..search_log import record_zero_result
 from ..web.labels import benefit_name, localized
 from .params import now_jst, parse_search_args
 
@@ -89,6 +90,7 @@ def index():
 def results():
     """Search results with filters, facet counts and sort orders (also the empty-result help)."""
     parsed, result, items, refs = run_search(request.args)
+    record_zero_result(parsed.query.text, result.total, "web", page=parsed.query.page)
     suggestions = loosened(parsed, result) if result.total == 0 else []
     now = parsed.query.now
     open_now = {f.external_id: is_open_at(f.open_days, f.opens, f.closes, now.weekday(), now.hour * 60 + now.minute)

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..accounts.forms import today_jst
+from ..timeutil import today_jst
 from ..accounts.models import ROLE_ADMIN, ROLE_AGENT, ROLE_FAMILY, User
 from ..extensions import db, limiter
 from ..help import content

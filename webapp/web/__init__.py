@@ -1,4 +1,4 @@
-"""Helpers shared by the blueprints (pagination, localized names, form building blocks).
+"""Helpers shared by the blueprints (pagination, localized names, charts).
 
 They live below every blueprint: a blueprint may import from here, nothing here imports a blueprint."""
 
