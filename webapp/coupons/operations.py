@@ -237,19 +237,23 @@ def redeem(session: Session, *, user: User, set_id: int, facility: Facility, ser
     if not idempotency_key or len(idempotency_key) > 64:
         raise d.CouponError("key", d.errors.N_("This form was already sent with other values. Start again."),
                             "idempotency_key_invalid")
+    # What does not depend on the ledger is read before the lock, so the lock is held for as few statements
+    # as possible: the provider's services now, the set (with its programme) in one statement under the lock.
+    services = provider_services(facility)
     lock_set(session, set_id)
-    coupon_set = session.get(CouponSet, set_id, populate_existing=True)
+    coupon_set = session.get(CouponSet, set_id, populate_existing=True, options=[lazyload(CouponSet.child)])
     if coupon_set is None or coupon_set.user_id != user.id:
         raise d.CouponError("set", d.errors.N_("These coupons belong to another child. Siblings cannot share "
                                                "coupons."), "not_owner")
-    previous = session.scalar(select(LedgerEntry).where(LedgerEntry.idempotency_key == idempotency_key))
+    previous = session.scalar(select(LedgerEntry).where(LedgerEntry.idempotency_key == idempotency_key)
+                              .options(lazyload(LedgerEntry.coupon_set), lazyload(LedgerEntry.provider)))
     if previous is not None:
         err = d.check_replay(as_domain(previous), set_id=set_id, count=count, provider_id=facility.id,
                              service_code=service_code)
         if err:
             raise err
         return previous
-    err = d.check_provider_service(service_code, provider_services(facility))
+    err = d.check_provider_service(service_code, services)
     if err:
         raise err
     entries = entries_of(session, set_id)
