@@ -50,7 +50,7 @@ def load_groups(path: str = DATA_FILE) -> list[Group]:
             raise SynonymDataError(f"{path}: group {i} has an empty or multi-word member: {group}")
         if len(set(folded)) != len(folded) or len(folded) < 2:
             raise SynonymDataError(f"{path}: group {i} needs two or more different members: {group}")
-        targets = tuple(f for m, f in zip(group, folded) if not _HIRAGANA.fullmatch(m) and specific(f))
+        targets = tuple(f for m, f in zip(group, folded, strict=True) if not _HIRAGANA.fullmatch(m) and specific(f))
         groups.append(Group(tuple(folded), targets))
     return groups
 

@@ -2,7 +2,6 @@
 import datetime as dt
 
 import pytest
-from sqlalchemy import select
 
 from webapp.extensions import db
 from webapp.reminders import operations as ops

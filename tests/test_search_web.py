@@ -1,5 +1,4 @@
 """The search pages, the language switch and the index following the database."""
-import datetime as dt
 
 import jaconv
 import pytest

@@ -195,7 +195,6 @@ def _all_pids() -> set:
 
 def _worker_pids(master: int) -> set:
     """The gunicorn workers (children of the master that run gunicorn, not the index worker)."""
-    import os
     pids = set()
     for pid in _all_pids():
         try:

@@ -9,7 +9,6 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from .config import Config, check_config
-from . import timeutil
 from .extensions import babel, csrf, db
 
 log = logging.getLogger(__name__)
@@ -72,7 +71,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     Migrate(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)  # `flask db ...`
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: "Asia/Tokyo")
-    timeutil.init_app(app)  # the datetimeformat filter: stored UTC shown in Japan time, converted once
 
     from . import cli, i18n, indexing, mail, security, web
     from .accounts import views as accounts_views

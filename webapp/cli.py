@@ -203,7 +203,7 @@ def init_app(app) -> None:
         try:
             email = normalize_email(email)
         except EmailError as e:
-            raise click.ClickException(e.message)
+            raise click.ClickException(e.message) from None
         problems = password_problems(password, email)
         if problems:
             raise click.ClickException(problems[0])
@@ -283,7 +283,7 @@ def require_schema(callback):
             return callback(*args, **kwargs)
         except DBAPIError as e:
             if _is_missing_table(e):
-                raise click.ClickException(f"the database lacks a table this command needs: {INIT_HINT}.")
+                raise click.ClickException(f"the database lacks a table this command needs: {INIT_HINT}.") from None
             raise
     return guarded
 

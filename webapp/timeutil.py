@@ -2,7 +2,7 @@
 
 Stored times are UTC (naive in the database columns, which every engine keeps the same way). Japan has no
 daylight saving time, but the zone is still named rather than written as +9. Conversion to Japan time happens
-once, at display: templates use the ``datetimeformat`` filter (registered by :func:`init_app`), Python code
+once, at display: templates use the ``datetimeformat`` filter (webapp.web.timefmt), Python code
 uses :func:`to_jst`. Never hand a Japan wall-clock time to the filter: it would be converted a second time.
 No Flask imports at module level, so domain code may use it too.
 """
@@ -49,25 +49,3 @@ def today_jst(now: dt.datetime | None = None) -> dt.date:
 def jst_start_utc(day: dt.date) -> dt.datetime:
     """Midnight at the start of ``day`` in Japan, as naive UTC (the database's convention)."""
     return jst_wall_to_utc(dt.datetime(day.year, day.month, day.day))
-
-
-def format_local(moment: dt.datetime | None, format: str = "medium") -> str:
-    """A stored (naive UTC) or aware time as text in Japan time and the page's language: the display helper."""
-    if moment is None:
-        return ""
-    from flask_babel import format_datetime
-    return format_datetime(as_utc(moment), format)
-
-
-def format_local_time(moment: dt.datetime | None, format: str = "medium") -> str:
-    """Like :func:`format_local`, the time of day only."""
-    if moment is None:
-        return ""
-    from flask_babel import format_time
-    return format_time(as_utc(moment), format)
-
-
-def init_app(app) -> None:
-    """Register the display filters (replacing Flask-Babel's own, which assume naive times are UTC as well)."""
-    app.jinja_env.filters["datetimeformat"] = format_local
-    app.jinja_env.filters["timeformat"] = format_local_time

@@ -24,7 +24,8 @@ class FlaskForm(_FlaskForm):
             return wtforms_translations([str(get_locale() or "ja")])
 
 
-KANA_CHARS = set("ァアィイゥウェエォオカガキギクグケゲコゴサザシジスズセゼソゾタダチヂッツヅテデトドナニヌネノハバパヒビピフブプヘベペホボポマミムメモャヤュユョヨラリルレロヮワヰヱヲンヴヵヶー　 ・")
+KANA_CHARS = set("ァアィイゥウェエォオカガキギクグケゲコゴサザシジスズセゼソゾタダチヂッツヅテデトド"
+                 "ナニヌネノハバパヒビピフブプヘベペホボポマミムメモャヤュユョヨラリルレロヮワヰヱヲンヴヵヶー　 ・")
 
 
 class EmailInput:
@@ -36,8 +37,8 @@ class EmailInput:
                                          current_app.config.get("EMAIL_CHECK_DELIVERABILITY", False))
         except EmailError as e:
             if e.suggestion:
-                raise ValidationError(gettext(e.message, domain=e.suggestion))
-            raise ValidationError(gettext(e.message))
+                raise ValidationError(gettext(e.message, domain=e.suggestion)) from None
+            raise ValidationError(gettext(e.message)) from None
 
 
 class NewPassword:
@@ -60,7 +61,7 @@ def phone_validator(form, field):
         try:
             field.data = normalize_phone(field.data)
         except PhoneError:
-            raise ValidationError(gettext("Enter a Japanese telephone number, for example 0466-12-3456."))
+            raise ValidationError(gettext("Enter a Japanese telephone number, for example 0466-12-3456.")) from None
 
 
 def kana_validator(form, field):

@@ -6,7 +6,7 @@ from werkzeug.exceptions import HTTPException
 
 from ..extensions import db
 from ..facilities.operations import find_facility, is_listed
-from ..search.views import modified_url, run_search, understood_filters
+from ..search.service import modified_url, run_search, understood_filters
 from ..search_log import record_zero_result
 from .openapi import openapi_document
 

@@ -27,7 +27,8 @@ from ..extensions import db
 from ..models import CouponService, Facility
 from ..roles import role_required
 from ..web.labels import localized
-from ..timeutil import format_local, format_local_time, to_jst, utcnow
+from ..timeutil import to_jst, utcnow
+from ..web.timefmt import format_local, format_local_time
 from ..web.chart_card import make_chart
 from . import operations as ops
 from . import poster

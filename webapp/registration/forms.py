@@ -57,7 +57,7 @@ def time_validator(form, field):
     try:
         field.data = parse_time(field.data)
     except ValueError:
-        raise ValidationError(gettext("Write the time as HH:MM, for example 09:30."))
+        raise ValidationError(gettext("Write the time as HH:MM, for example 09:30.")) from None
 
 
 def url_validator(form, field):

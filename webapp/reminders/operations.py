@@ -27,7 +27,7 @@ from ..coupons.domain import SERVICE_CODES
 from ..coupons.models import CouponSet
 from ..domain.passport import ChildInfo
 from ..models import STATUS_ACTIVE, Facility, Municipality
-from ..timeutil import utcnow
+from ..timeutil import jst_start_utc, utcnow
 from . import domain as d
 from .models import (FAILED, REJECTED, SENDING, SENT, FollowedMunicipality, MailChoice, MailSettings, NoticeSeen,
                      ReminderLog)
@@ -38,7 +38,6 @@ LANGS = ("ja", "en")
 RETRIES = 3                 # tries per run on a temporary SMTP failure
 RETRY_DELAY = 2.0           # seconds before the second try; doubled each time
 MAX_ATTEMPTS = 12           # over all runs: after that a failed reminder stays failed
-JST = dt.timedelta(hours=9)
 
 
 # -- choices and settings ----------------------------------------------------------------------------------------
@@ -270,13 +269,9 @@ def send_reminders(session: Session, today: dt.date, deliver: Callable[[User, st
                         expires_on=reminder.expires_on)
             user = session.get(User, user_id)
             lang = mail_lang(session, user_id)
-            _deliver(session, result, row, lambda: deliver(user, lang, reminder), retries, delay, sleep)
+            _deliver(session, result, row, lambda user=user, lang=lang, reminder=reminder: deliver(user, lang, reminder),
+                     retries, delay, sleep)
     return result
-
-
-def jst_midnight_utc(day: dt.date) -> dt.datetime:
-    """The start of a Japanese calendar day as naive UTC (how times are stored)."""
-    return dt.datetime.combine(day, dt.time()) - JST
 
 
 def new_partners(session: Session, codes: list[str], since: dt.datetime, until: dt.datetime) -> list[Facility]:
@@ -304,7 +299,7 @@ def send_digests(session: Session, today: dt.date, deliver: Callable[[User, str,
     """The weekly digest of partner facilities newly approved in the municipalities each family follows (up
     to the start of ``today``, Japan time). Nothing new: no mail and no sent-log row."""
     result = RunResult()
-    period_end = jst_midnight_utc(today)
+    period_end = jst_start_utc(today)
     user_ids = list(session.scalars(select(FollowedMunicipality.user_id).distinct()
                                     .join(User, User.id == FollowedMunicipality.user_id)
                                     .where(User.role == ROLE_FAMILY, User.deactivated_at.is_(None))
@@ -321,7 +316,8 @@ def send_digests(session: Session, today: dt.date, deliver: Callable[[User, str,
         user = session.get(User, user_id)
         lang = mail_lang(session, user_id)
         facilities = [session.get(Facility, f.id) for f in facilities]
-        _deliver(session, result, row, lambda: deliver(user, lang, facilities), retries, delay, sleep)
+        _deliver(session, result, row, lambda user=user, lang=lang, facilities=facilities: deliver(user, lang, facilities),
+                 retries, delay, sleep)
     return result
 
 

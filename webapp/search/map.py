@@ -17,7 +17,8 @@ from ..extensions import db
 from ..indexing import get_index
 from ..models import Facility
 from .params import parse_search_args
-from .views import localized, municipality_origins, reference_lists
+from ..web.labels import localized
+from .service import municipality_origins, reference_lists
 
 log = logging.getLogger(__name__)
 bp = Blueprint("map", __name__)

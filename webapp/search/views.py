@@ -1,79 +1,26 @@
 """Public search pages: top page, results with filters and sorting, facility detail, coupon services."""
 from __future__ import annotations
 
-import dataclasses
 import logging
 
 from flask import Blueprint, abort, render_template, request, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from search_index import IndexMissing, SearchQuery, is_open_at
 
 from ..extensions import db
-from ..models import Amenity, BenefitKind, Category, CouponService, Facility, Municipality
+from ..models import BenefitKind, CouponService
 from ..facilities.operations import find_facility, is_listed
 from ..indexing import get_index
 from ..search_log import record_zero_result
-from ..web.labels import benefit_name, localized
-from .params import now_jst, parse_search_args
+from ..web.labels import localized
+from .params import now_jst
+from .service import (active_filters, facet_labels, loosened, modified_url, reference_lists, run_search,
+                      understood_filters, FACET_TITLES, SORT_CHOICES)
 
 log = logging.getLogger(__name__)
 bp = Blueprint("search", __name__)
-
-SORT_CHOICES = ("relevance", "kana", "newest", "nearest")
-
-
-def reference_lists() -> dict:
-    """Reference rows for filters and labels, in display order."""
-    return {
-        "categories": db.session.scalars(select(Category).order_by(Category.sort_order)).all(),
-        "municipalities": db.session.scalars(select(Municipality).order_by(Municipality.sort_order)).all(),
-        "amenities": db.session.scalars(select(Amenity).order_by(Amenity.sort_order)).all(),
-        "benefit_kinds": db.session.scalars(select(BenefitKind).order_by(BenefitKind.sort_order)).all(),
-        "services": db.session.scalars(select(CouponService).order_by(CouponService.sort_order)).all(),
-    }
-
-
-def municipality_origins(municipalities) -> dict[str, tuple[float, float]]:
-    return {m.code: (m.lat, m.lon) for m in municipalities}
-
-
-def run_search(args, per_page: int | None = None):
-    """Parse ``args``, search, and load the facilities of the page (in result order)."""
-    refs = reference_lists()
-    parsed = parse_search_args(args, db.session, municipality_origins(refs["municipalities"]))
-    if per_page:
-        parsed.query = dataclasses.replace(parsed.query, per_page=per_page)
-    try:
-        result = get_index().search(parsed.query)
-    except IndexMissing:
-        log.error("search index missing: run `flask --app webapp reindex`")
-        abort(503)
-    ids = [h.id for h in result.hits]
-    rows = {f.external_id: f for f in db.session.scalars(select(Facility).where(Facility.external_id.in_(ids)))}
-    items = [(h, rows[h.id]) for h in result.hits if h.id in rows]
-    return parsed, result, items, refs
-
-
-def loosened(parsed, result) -> list[dict]:
-    """For an empty result: how many results each single change would give (drop a filter, one word)."""
-    q = parsed.query
-    index = get_index()
-    options = []
-    for facet in ("category", "benefit", "amenity", "area", "service", "programme", "nationwide"):
-        if getattr(q, facet):
-            alt = dataclasses.replace(q, with_facets=False, page=1, **{facet: ()})
-            options.append({"drop": facet, "total": index.search(alt).total})
-    if q.open_at is not None:
-        alt = dataclasses.replace(q, with_facets=False, page=1, open_at=None)
-        options.append({"drop": "open_now", "total": index.search(alt).total})
-    if len(result.words) > 1:
-        for w in result.words:
-            alt = dataclasses.replace(q, text=w, with_facets=False, page=1)
-            options.append({"word": w, "total": index.search(alt).total})
-    return [o for o in options if o["total"]]
-
 
 @bp.route("/")
 def index():
@@ -103,64 +50,6 @@ def results():
                            understood=understood_filters(result, refs),
                            suggestions=suggestions, open_now=open_now, sort_choices=SORT_CHOICES,
                            active_filters=active_filters(parsed, refs), labels=facet_labels(refs), **refs)
-
-
-FACET_TITLES = {"programme": _l("Programme"), "category": _l("Category"), "benefit": _l("Benefit"),
-                "amenity": _l("Amenities"), "area": _l("Area"), "service": _l("Coupon service"),
-                "open_now": _l("Open now"), "nationwide": _l("Other prefectures’ passports")}
-PROGRAMME_NAMES = {"passport": _l("Passport facilities"), "coupon": _l("Coupon services")}
-
-
-def facet_labels(refs) -> dict[str, dict[str, str]]:
-    """Display names of facet values in the current language."""
-    out = {facet: {r.code: localized(r) for r in refs[key]} for facet, key in (
-        ("category", "categories"), ("amenity", "amenities"), ("area", "municipalities"), ("service", "services"))}
-    out["benefit"] = {b.code: benefit_name(b.code) for b in refs["benefit_kinds"]}
-    out["programme"] = {k: str(v) for k, v in PROGRAMME_NAMES.items()}
-    out["nationwide"] = {"1": str(_l("Accepts other prefectures’ passports"))}
-    return out
-
-
-def active_filters(parsed, refs) -> list[dict]:
-    """The filters in force, each with its label and the URL that removes just it."""
-    labels = facet_labels(refs)
-    out = []
-    for facet, values in parsed.query.filters().items():
-        for v in values:
-            label = labels[facet].get(v, v)
-            remaining = [x for x in values if x != v]
-            out.append({"label": label, "remove_url": modify_query(page=None, **{facet: remaining or None})})
-    if parsed.query.open_at is not None:
-        out.append({"label": str(FACET_TITLES["open_now"]), "remove_url": modify_query(open_now=None, page=None)})
-    return out
-
-
-def understood_filters(result, refs, endpoint: str = "search.results") -> list[dict]:
-    """The filters a sentence was read into, each with its label and the URL of the same search without it
-    (the sentence's other filters and search words spelled out as ordinary parameters)."""
-    labels = facet_labels(refs)
-    out = []
-    for i, (facet, value, word) in enumerate(result.applied_filters):
-        changes: dict = {"q": result.searched_text or None, "page": None}
-        for j, (other, other_value, _w) in enumerate(result.applied_filters):
-            if j != i:
-                changes.setdefault(other, request.args.getlist(other)).append(other_value)
-        out.append({"facet": facet, "value": value, "word": word, "label": labels[facet].get(value, value),
-                    "remove_url": modified_url(endpoint, **changes)})
-    return out
-
-
-def modified_url(endpoint: str, _external: bool = False, **changes) -> str:
-    """The current request's URL for ``endpoint`` with some arguments replaced (a list sets several values,
-    None removes)."""
-    args = request.args.copy()
-    for key, value in changes.items():
-        args.poplist(key)
-        if value is None:
-            continue
-        for v in (value if isinstance(value, (list, tuple)) else [value]):
-            args.add(key, v)
-    return url_for(endpoint, _external=_external, **args.to_dict(flat=False))
 
 
 @bp.app_template_global()

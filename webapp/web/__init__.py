@@ -5,5 +5,6 @@ They live below every blueprint: a blueprint may import from here, nothing here 
 
 def init_app(app) -> None:
     """Register the shared template helpers."""
-    from . import labels
+    from . import labels, timefmt
     labels.init_app(app)
+    timefmt.init_app(app)

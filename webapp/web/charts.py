@@ -77,7 +77,7 @@ def _y_axis(parts: list[str], top: int, bottom: int, left: int, right: int, top_
 
 def _x_labels(parts: list[str], points: Sequence[Point], xs: list[float], y: int, max_labels: int) -> None:
     step = max(1, math.ceil(len(points) / max_labels))
-    for i, (p, x) in enumerate(zip(points, xs)):
+    for i, (p, x) in enumerate(zip(points, xs, strict=True)):
         if i % step == 0:
             parts.append(f'<text x="{x:.1f}" y="{y}" text-anchor="middle" fill="{INK}">'
                          f'{escape(_short(p.label, 8))}</text>')
@@ -145,10 +145,10 @@ def line_chart(points: Sequence[Point], *, chart_id: str, title: str, desc: str,
     n = len(points)
     xs = [left + (right - left) * (i + 0.5) / n for i in range(n)]
     ys = [bottom - (bottom - top) * (p.value / top_value) for p in points]
-    path = " ".join(f"{x:.1f},{y:.1f}" for x, y in zip(xs, ys))
+    path = " ".join(f"{x:.1f},{y:.1f}" for x, y in zip(xs, ys, strict=True))
     parts.append(f'<polyline points="{path}" fill="none" stroke="{BAR}" stroke-width="2" '
                  f'stroke-linejoin="round"/>')
-    for p, x, y in zip(points, xs, ys):
+    for p, x, y in zip(points, xs, ys, strict=True):
         parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{3 if n <= 31 else 2}" fill="{BAR}">'
                      f'<title>{escape(p.title or p.label)}: {_num(p.value)}</title></circle>')
     _x_labels(parts, points, xs, bottom + 16, 5)
