@@ -50,7 +50,7 @@ serve: install
 	$(FLASK) init-db
 	$(VENV)/bin/gunicorn -c gunicorn.conf.py 'webapp:create_app()'
 
-test: install chromium node_modules/.package-lock.json test-sqlite test-pg
+test: install chromium node_modules/.package-lock.json lint test-sqlite test-pg
 
 # Lint, types and import boundaries (configured in pyproject.toml and setup.cfg), then the catalogs.
 lint: install

@@ -6,6 +6,7 @@ import json
 import logging
 import os
 import re
+from typing import Any
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -129,23 +130,31 @@ class Directory:
 
     def is_open(self, at: datetime | None = None) -> bool:
         """Is the support center open at ``at`` (default now; naive = Japan time)?"""
-        return self.support_center.hours.is_open(at or now_in_japan())
+        return self._center_hours().is_open(at or now_in_japan())
 
     def next_open(self, at: datetime | None = None) -> datetime:
         """When the support center next opens at or after ``at`` (aware, Japan time)."""
-        return self.support_center.hours.next_open(at or now_in_japan())
+        return self._center_hours().next_open(at or now_in_japan())
+
+    def _center_hours(self) -> WeeklyHours:
+        hours = self.support_center.hours
+        assert hours is not None  # the loader refuses a support center without hours
+        return hours
 
 
 # ------------------------------------------------------------------ loading and validation
 
-def _text(obj: dict, key: str, where: str, problems: list[str], required: bool = True) -> str | None:
+def _text(obj: dict, key: str, where: str, problems: list[str]) -> str:
+    """A required text; a problem is noted (and "" returned) when it is missing: the loader then refuses the file."""
     value = obj.get(key)
-    if value is None and not required:
-        return None
     if not isinstance(value, str) or not value.strip():
         problems.append(f"{where}: {key} must be a non-empty string")
-        return None
+        return ""
     return value
+
+
+def _optional_text(obj: dict, key: str, where: str, problems: list[str]) -> str | None:
+    return None if obj.get(key) is None else _text(obj, key, where, problems)
 
 
 def _phone(obj: dict, where: str, problems: list[str]) -> str:
@@ -161,7 +170,7 @@ def parse_directory(data, path: str | None = None) -> Directory:
     problems: list[str] = []
     if not isinstance(data, dict):
         raise ContactsError(["the file must hold a JSON object"], path)
-    version = data.get("version")
+    version: Any = data.get("version")
     if version not in SUPPORTED_VERSIONS:
         problems.append(f"version {version!r} is not one of {SUPPORTED_VERSIONS}")
 
@@ -180,7 +189,7 @@ def parse_directory(data, path: str | None = None) -> Directory:
             name=_text(sc_raw, "name", "support_center", problems),
             name_en=_text(sc_raw, "name_en", "support_center", problems),
             kana=sc_raw.get("kana", ""), phone=_phone(sc_raw, "support_center", problems), hours=hours,
-            address=_text(sc_raw, "address", "support_center", problems, required=False),
+            address=_optional_text(sc_raw, "address", "support_center", problems),
             postal_code=sc_raw.get("postal_code"), description=sc_raw.get("description"),
             description_en=sc_raw.get("description_en"))
 
@@ -247,8 +256,8 @@ def parse_directory(data, path: str | None = None) -> Directory:
             elif pid not in services[code].contacts:
                 problems.append(f"place {pid}: service {code} does not list the place among its contacts")
 
-    if problems:
-        raise ContactsError(problems, path)
+    if problems or support_center is None:
+        raise ContactsError(problems or ["support_center is missing"], path)
     return Directory(version=version, support_center=support_center, services=services, places=places)
 
 

@@ -11,13 +11,14 @@ import logging
 import re
 import threading
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from functools import lru_cache
 
 import holidays
 
 log = logging.getLogger(__name__)
 
+JST: tzinfo
 try:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -100,7 +101,7 @@ class WeeklyHours:
         raw = data.get("periods")
         if not isinstance(raw, list) or not raw:
             raise HoursError("hours.periods must be a non-empty list")
-        periods = []
+        periods: list = []
         for p in raw:
             if not isinstance(p, (list, tuple)) or len(p) != 2:
                 raise HoursError(f"a period is [start, end]: {p!r}")

@@ -45,7 +45,7 @@ class Route:
 
 def _make(contact: Contact, why: tuple[str, str], at: datetime) -> Route:
     open_now = contact.is_open(at)
-    next_open = contact.hours.next_open(at) if open_now is False else None
+    next_open = contact.hours.next_open(at) if open_now is False and contact.hours is not None else None
     return Route(contact_id=contact.id, kind=contact.kind, name=contact.name, name_en=contact.name_en,
                  phone=contact.phone, tel=contact.tel, why=why[0], why_en=why[1], open_now=open_now,
                  next_open=next_open,

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from html import escape
 from types import MappingProxyType
-from typing import Iterator, Mapping
+from typing import Any, Iterator, Mapping
 
 from search_index.analysis import alternatives, compact, highlight, normalize, snippet, words
 from .errors import DataFileError
@@ -78,7 +78,7 @@ class FaqHit:
     """A search result: the entry, its score, where the words matched, and HTML-escaped highlighted text."""
 
     entry: FaqEntry
-    score: int
+    score: float
     matched: tuple[str, ...]  # parts that matched: "question", "tags", "answer"
     question_html: str
     snippet_html: str
@@ -104,7 +104,7 @@ class FaqSet:
         self._categories = categories
         self._entries = list(entries)
         self._by_id = {e.id: e for e in entries}
-        self._desk = None  # faq.desk.DeskIndex over these entries, built on first use
+        self._desk: Any = None  # faq.desk.DeskIndex over these entries, built on first use
         self._folded = {
             (e.id, lang): _Folded(normalize(e.q(lang)), normalize(e.a(lang)),
                                   tuple(normalize(t) for t in e.tags))
@@ -206,7 +206,7 @@ class FaqSet:
         return self._hit(self._by_id[entry_id], score, (), list(marks), check_lang(lang), False)
 
     @staticmethod
-    def _hit(entry: FaqEntry, score: int, matched, marks: list[str], lang: str, partial: bool) -> FaqHit:
+    def _hit(entry: FaqEntry, score: float, matched, marks: list[str], lang: str, partial: bool) -> FaqHit:
         question, answer = entry.q(lang), entry.a(lang).replace("\n", " ")
         marks = list(dict.fromkeys(marks))
         q_html = highlight(question, marks) or escape(question)
@@ -240,7 +240,7 @@ def parse_faq(data, path: str | None = None) -> FaqSet:
     problems: list[str] = []
     if not isinstance(data, dict):
         raise FaqDataError(["the file must hold a JSON object"], path)
-    version = data.get("version")
+    version: Any = data.get("version")
     if version not in SUPPORTED_VERSIONS:
         problems.append(f"version {version!r} is not one of {SUPPORTED_VERSIONS}")
     categories: dict[str, dict[str, str]] = {}
@@ -294,7 +294,8 @@ def parse_faq(data, path: str | None = None) -> FaqSet:
             problems.append(f"{where}: unknown keys {sorted(unknown)}")
         question = _bilingual(e.get("q"), f"{where} question", problems)
         answer = _bilingual(e.get("a"), f"{where} answer", problems)
-        entries.append(FaqEntry(eid, e.get("programme"), e.get("category"), tuple(tags),
+        # programme and category were checked against their lists above (a problem otherwise)
+        entries.append(FaqEntry(eid, str(e.get("programme")), str(e.get("category")), tuple(tags),
                                 MappingProxyType(question), MappingProxyType(answer), flow, tuple(contacts)))
     if problems:
         raise FaqDataError(problems, path)

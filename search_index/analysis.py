@@ -317,12 +317,13 @@ def highlight(text: str, query_words: list[str], *, mark_open: str = "<mark>", m
             merged[-1][1] = max(merged[-1][1], b)
         else:
             merged.append([a, b])
-    out, last = [], 0
+    out: list[str] = []
+    pos = 0
     for a, b in merged:
-        out.append(escape(text[last:a]))
+        out.append(escape(text[pos:a]))
         out.append(mark_open + escape(text[a:b]) + mark_close)
-        last = b
-    out.append(escape(text[last:]))
+        pos = b
+    out.append(escape(text[pos:]))
     return "".join(out)
 
 

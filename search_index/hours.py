@@ -15,8 +15,8 @@ def parse_hhmm(value: str | None) -> int:
     """Minutes after midnight for "HH:MM" (24:00 allowed), or -1 for empty."""
     if not value:
         return NO_VALUE
-    h, m = value.split(":")
-    h, m = int(h), int(m)
+    hh, mm = value.split(":")
+    h, m = int(hh), int(mm)
     if not (0 <= h <= 24 and 0 <= m < 60) or (h == 24 and m):
         raise ValueError(f"not a time of day: {value!r}")
     return h * 60 + m

@@ -20,7 +20,7 @@ import shutil
 import threading
 import time
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Any, Iterable
 
 from whoosh import index as whoosh_index
 from whoosh.writing import LockError
@@ -66,7 +66,7 @@ class SearchIndex:
     def __init__(self, base_dir: str):
         self.base_dir = os.path.abspath(base_dir)
         self._lock = threading.RLock()
-        self._ix = None
+        self._ix: Any = None
         self._ix_path: str | None = None
         self._searcher = None
         self._snapshot: Snapshot | None = None

@@ -103,7 +103,9 @@ class LedgerInvariantError(ValueError):
 
 def japan_date(moment: dt.datetime) -> dt.date:
     """The calendar day in Japan of ``moment`` (aware, or naive UTC): 2025-06-30 15:00 UTC is 2025-07-01."""
-    return to_jst(moment).date()
+    local = to_jst(moment)
+    assert local is not None  # to_jst gives None only for None
+    return local.date()
 
 
 def balance(entries: Iterable[Entry]) -> int:
