@@ -62,40 +62,52 @@ def test_filtered_search_shows_clustered_pins_on_the_local_tiles(demo_app, live,
     assert box["width"] <= 390 and box["height"] >= 300
 
 
+MARKERS = "#results-map .leaflet-marker-icon"
+NOT_MOVING = "!document.querySelector('#results-map .leaflet-zoom-anim')"
+
+
+def _open_pin_card(phone, activate):
+    """Split clusters until single pins show, then open a pin's card (each step waits for the map to settle)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    for _ in range(8):
+        if phone.locator(MARKERS + ":not(.marker-cluster)").count():
+            break
+        activate(phone.locator(MARKERS).first)
+        wait_until(phone, NOT_MOVING, timeout=10)
+    for _ in range(3):
+        wait_until(phone, NOT_MOVING, timeout=10)
+        activate(phone.locator(MARKERS + ":not(.marker-cluster)").first)
+        try:
+            phone.locator(".leaflet-popup .map-card-title a").wait_for(timeout=5000)
+            return phone.locator(".leaflet-popup .map-card-title a")
+        except PlaywrightTimeout:
+            continue
+    raise AssertionError("no pin's card opened")
+
+
+def _press_enter(phone):
+    def activate(element):
+        element.focus()
+        phone.keyboard.press("Enter")
+    return activate
+
+
 def test_pins_are_reachable_by_keyboard_and_open_a_card(live, phone):
     phone.goto(live.url + FILTERED)
     wait_until(phone, "document.getElementById('results-map').dataset.pins")
-    # zoom in until single pins show (clusters split), then Tab to a pin and open it with Enter
-    wait_until(phone, "document.querySelectorAll('#results-map .leaflet-marker-icon').length > 0")
-    icon = phone.locator("#results-map .leaflet-marker-icon").first
-    assert icon.get_attribute("tabindex") == "0"
-    for _ in range(6):
-        if phone.locator("#results-map .leaflet-marker-icon:not(.marker-cluster)").count():
-            break
-        phone.locator("#results-map .leaflet-marker-icon").first.focus()
-        phone.keyboard.press("Enter")
-        phone.wait_for_timeout(400)
-    pin = phone.locator("#results-map .leaflet-marker-icon:not(.marker-cluster)").first
-    pin.focus()
-    phone.keyboard.press("Enter")
-    link = phone.locator(".leaflet-popup .map-card-title a")
-    link.wait_for()
+    wait_until(phone, f"document.querySelectorAll('{MARKERS}').length > 0")
+    assert phone.locator(MARKERS).first.get_attribute("tabindex") == "0"
+    link = _open_pin_card(phone, _press_enter(phone))
     href = link.get_attribute("href")
     assert href.startswith("/facilities/")
     with phone.expect_navigation():
         link.press("Enter")
     assert phone.url == live.url + href
-    # and by tap/click, once the popup has finished opening
+    # and by tap/click
     phone.goto(live.url + FILTERED)
     wait_until(phone, "document.getElementById('results-map').dataset.pins")
-    for _ in range(6):
-        if phone.locator("#results-map .leaflet-marker-icon:not(.marker-cluster)").count():
-            break
-        phone.locator("#results-map .leaflet-marker-icon").first.click()
-        phone.wait_for_timeout(500)
-    phone.locator("#results-map .leaflet-marker-icon:not(.marker-cluster)").first.click()
-    link.wait_for()
-    phone.wait_for_timeout(500)
+    wait_until(phone, f"document.querySelectorAll('{MARKERS}').length > 0")
+    link = _open_pin_card(phone, lambda element: element.click())
     href = link.get_attribute("href")
     link.click()
     phone.wait_for_url("**" + href, timeout=5000)
