@@ -33,7 +33,7 @@ def approve(b, app_id, **extra):
 
 
 def jst_today() -> dt.date:
-    from webapp.search.params import now_jst
+    from webapp.timeutil import now_jst
     return now_jst().date()
 
 

@@ -17,12 +17,12 @@ from sqlalchemy import Date, Integer, String, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from .extensions import db
+from .timeutil import today_jst
 
 log = logging.getLogger(__name__)
 
 MAX_QUERY = 100              # longer queries are cut (the column's size)
 SOURCES = ("web", "api")
-JST = dt.timezone(dt.timedelta(hours=9))
 _PERSONAL = re.compile(r"@|\d[\d\s\-‐－]{5,}\d")   # e-mail addresses, phone / card / account numbers
 _SPACE = re.compile(r"\s+")
 
@@ -46,12 +46,6 @@ def normalize_query(text: str | None) -> str | None:
         return None
     return norm[:MAX_QUERY].strip()
 
-
-def today_jst(now: dt.datetime | None = None) -> dt.date:
-    now = now or dt.datetime.now(dt.timezone.utc)
-    if now.tzinfo is None:
-        now = now.replace(tzinfo=dt.timezone.utc)
-    return now.astimezone(JST).date()
 
 
 def _upsert(dialect: str):

@@ -34,6 +34,11 @@ def to_jst(moment: dt.datetime | None) -> dt.datetime | None:
     return as_utc(moment).astimezone(JST)
 
 
+def now_jst() -> dt.datetime:
+    """The current wall-clock time in Japan, naive (what opening hours are written in)."""
+    return dt.datetime.now(JST).replace(tzinfo=None)
+
+
 def jst_wall_to_utc(local: dt.datetime | None) -> dt.datetime | None:
     """A Japan wall-clock time (e.g. typed in a form) as naive UTC, how times are stored."""
     if local is None:

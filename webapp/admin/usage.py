@@ -10,9 +10,8 @@ from sqlalchemy.orm import Session
 from ..accounts.models import ROLE_FAMILY, User
 from ..models import PROGRAMME_PASSPORT, Facility
 from ..search_log import top_zero_result
-from ..timeutil import jst_start_utc
+from ..timeutil import jst_start_utc, today_jst
 
-JST = dt.timedelta(hours=9)
 DAY_CHOICES = (30, 60)
 MONTHS = 12
 
@@ -38,7 +37,7 @@ def family_registrations_per_month(session: Session, today: dt.date,
     start = jst_start_utc(_first_day(next(iter(months))))
     for created in session.scalars(select(User.created_at).where(User.role == ROLE_FAMILY,
                                                                  User.created_at >= start)):
-        key = month_key((created + JST).date())
+        key = month_key(today_jst(created))
         if key in months:
             months[key] += 1
     return list(months.items())
@@ -54,7 +53,7 @@ def partner_facilities_per_month(session: Session, today: dt.date, n: int = MONT
         or_(Facility.registered_on >= first,
             Facility.registered_on.is_(None) & (Facility.created_at >= jst_start_utc(first)))))
     for registered, created in rows:
-        key = month_key(registered or (created + JST).date())
+        key = month_key(registered or today_jst(created))
         if key in months:
             months[key] += 1
     return list(months.items())

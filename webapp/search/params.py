@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
@@ -16,8 +15,8 @@ from search_index import SORTS, SearchQuery, normalize
 
 from ..domain.facility_record import N_
 from ..models import PROGRAMMES, Amenity, BenefitKind, Category, CouponService, Municipality
+from ..timeutil import now_jst
 
-JST = ZoneInfo("Asia/Tokyo")
 MAX_QUERY_LENGTH = 200
 MAX_PAGE = 500
 MAX_PER_PAGE = 100
@@ -39,11 +38,6 @@ class ParsedSearch:
     allowed: dict[str, list[str]] = field(default_factory=dict)  # parameter -> its codes, for a value refused
     near: str | None = None           # municipality chosen as the origin for "nearest"
     has_location: bool = False        # lat/lon given by the phone
-
-
-def now_jst() -> dt.datetime:
-    """The current wall-clock time in Japan, naive (what opening hours are written in)."""
-    return dt.datetime.now(JST).replace(tzinfo=None)
 
 
 def valid_codes(session) -> dict[str, frozenset[str]]:

@@ -15,7 +15,7 @@ from ..facilities.operations import find_facility, is_listed
 from ..indexing import get_index
 from ..search_log import record_zero_result
 from ..web.labels import localized
-from .params import now_jst
+from ..timeutil import now_jst
 from .service import (active_filters, facet_labels, loosened, modified_url, reference_lists, run_search,
                       understood_filters, FACET_TITLES, SORT_CHOICES)
 

@@ -17,7 +17,7 @@ from ..extensions import db
 from ..help import content
 from ..indexing import get_index
 from ..models import Facility
-from ..search.params import now_jst
+from ..timeutil import now_jst
 
 log = logging.getLogger(__name__)
 

@@ -13,12 +13,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..timeutil import today_jst
 from ..accounts.models import ROLE_ADMIN, ROLE_AGENT, ROLE_FAMILY, User
 from ..extensions import db, limiter
 from ..help import content
 from ..roles import role_required
-from ..timeutil import utcnow
+from ..timeutil import jst_start_utc, today_jst, utcnow
 from . import audit, lookup
 from .forms import AuditFilterForm, LookupForm, NoteForm, OpenForm
 from .models import ACTION_NOTE, ACTION_SEARCH, ACTION_VIEW, CallNote
@@ -29,7 +28,6 @@ bp = Blueprint("support", __name__, url_prefix="/support")
 
 staff_only = role_required(ROLE_AGENT, ROLE_ADMIN)
 admin_only = role_required(ROLE_ADMIN)
-JST_OFFSET = dt.timedelta(hours=9)
 
 
 def _per_agent() -> str:
@@ -215,9 +213,9 @@ def _audit_filter(form: AuditFilterForm) -> audit.AuditFilter:
     f.target_user_id = form.member.data
     f.action = form.action.data or None
     if form.date_from.data:
-        f.since = dt.datetime.combine(form.date_from.data, dt.time.min) - JST_OFFSET
+        f.since = jst_start_utc(form.date_from.data)
     if form.date_to.data:
-        f.until = dt.datetime.combine(form.date_to.data + dt.timedelta(days=1), dt.time.min) - JST_OFFSET
+        f.until = jst_start_utc(form.date_to.data + dt.timedelta(days=1))
     return f
 
 
