@@ -11,6 +11,8 @@ import multiprocessing
 import os
 import subprocess
 import sys
+import threading
+import time
 
 _env = os.environ.get
 
@@ -37,22 +39,71 @@ proc_name = "kosodate-portal"
 
 # Web workers never write the search index: one index worker per instance applies the change log
 # (SEARCH_INDEX_MODE=worker). INDEX_WORKER=0 when it runs elsewhere (e.g. its own systemd unit).
+# The master supervises it like its web workers: a dead index worker is started again (after a pause that
+# grows while it keeps dying), and the index worker exits by itself if the master is killed.
 os.environ.setdefault("SEARCH_INDEX_MODE", "worker")
-_index_worker = None
+
+
+class IndexWorkerSupervisor:
+    """Keeps one `flask index-worker` child of the gunicorn master running."""
+
+    def __init__(self, log, interval):
+        self.log, self.interval = log, interval
+        self.proc = None
+        self.stopping, self.lock = threading.Event(), threading.Lock()
+        self.thread = threading.Thread(target=self._watch, name="index-worker-supervisor", daemon=True)
+
+    def start(self):
+        self._spawn()
+        self.thread.start()
+
+    def _spawn(self):
+        self.proc = subprocess.Popen([sys.executable, "-m", "flask", "--app", "webapp", "index-worker",
+                                      "--interval", self.interval, "--parent-pid", str(os.getpid())])
+        self.started = time.monotonic()
+        self.log.info("index worker started (pid %s)", self.proc.pid)
+
+    def _watch(self):
+        pause = 1.0
+        while not self.stopping.wait(1.0):
+            # gunicorn's SIGCHLD handler may reap the child first: poll() then reports 0.
+            code = self.proc.poll()
+            if code is None:
+                continue
+            if time.monotonic() - self.started > 60:
+                pause = 1.0  # it ran a good while: a fresh failure, not a crash loop
+            self.log.error("index worker (pid %s) exited with %s; starting another in %.0f s",
+                           self.proc.pid, code, pause)
+            if self.stopping.wait(pause):
+                return
+            with self.lock:
+                if self.stopping.is_set():
+                    return
+                self._spawn()
+            pause = min(pause * 2, 60.0)
+
+    def stop(self):
+        with self.lock:
+            self.stopping.set()
+            proc = self.proc
+        if proc is not None and proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+_supervisor = None
 
 
 def when_ready(server):
-    global _index_worker
+    global _supervisor
     if os.environ.get("SEARCH_INDEX_MODE") == "worker" and _env("INDEX_WORKER", "1") != "0":
-        _index_worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "webapp", "index-worker",
-                                          "--interval", _env("INDEX_WORKER_INTERVAL", "1")])
-        server.log.info("index worker started (pid %s)", _index_worker.pid)
+        _supervisor = IndexWorkerSupervisor(server.log, _env("INDEX_WORKER_INTERVAL", "1"))
+        _supervisor.start()
 
 
 def on_exit(server):
-    if _index_worker is not None and _index_worker.poll() is None:
-        _index_worker.terminate()
-        try:
-            _index_worker.wait(10)
-        except subprocess.TimeoutExpired:
-            _index_worker.kill()
+    if _supervisor is not None:
+        _supervisor.stop()

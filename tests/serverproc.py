@@ -70,6 +70,37 @@ def get(url: str, headers: dict | None = None, timeout: float = 10):
         return e.code, e.headers, e.read()
 
 
+def all_pids() -> set:
+    return {int(p) for p in os.listdir("/proc") if p.isdigit()}
+
+
+def children(parent: int, marker: bytes = b"") -> set:
+    """The live child processes of ``parent`` whose command line contains ``marker``."""
+    pids = set()
+    for pid in all_pids():
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                state, ppid = f.read().rsplit(")", 1)[1].split()[:2]
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                cmd = f.read()
+        except OSError:
+            continue
+        if int(ppid) == parent and state != "Z" and marker in cmd:
+            pids.add(pid)
+    return pids
+
+
+def wait_for(predicate, seconds: float, what: str, log=lambda: ""):
+    """Poll ``predicate`` until it returns something truthy (returned), or fail after ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"not within {seconds} s: {what}\n{log()[-3000:]}")
+
+
 class Gunicorn:
     """gunicorn with the repository's config, on a free loopback port; its log goes to a file."""
 
@@ -84,6 +115,14 @@ class Gunicorn:
         self.proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", os.path.join(ROOT, "gunicorn.conf.py"),
                                       "webapp:create_app()"], cwd=ROOT, env=self.env, stdout=self._log,
                                      stderr=subprocess.STDOUT)
+
+    def web_workers(self) -> set:
+        """The gunicorn workers (children of the master that run gunicorn, not the index worker)."""
+        return children(self.proc.pid, b"gunicorn")
+
+    def index_worker(self) -> int | None:
+        found = children(self.proc.pid, b"index-worker")
+        return min(found) if found else None
 
     def log(self) -> str:
         if not self._log.closed:

@@ -166,6 +166,64 @@ def test_worker_mode_applies_changes_only_in_the_worker(ref_app):
     assert _search(ref_app, "よつば") == ["T-3"]
 
 
+def test_change_committed_late_with_an_earlier_log_id_is_not_skipped(ref_app):
+    """Writer A has logged its change but not committed; writer B commits meanwhile and an indexer runs. A's
+    change must still reach the index once A commits: change-log ids become visible in order."""
+    import threading
+    import time
+
+    from sqlalchemy import event, text
+    from sqlalchemy.orm import Session
+
+    from webapp.facilities.importing import load_records
+    from webapp.indexing import apply_changes, get_index
+    from webapp.models import SearchChange
+    ref_app.config["SEARCH_INDEX_MODE"] = "worker"  # only the indexer below applies the log
+    a_logged, release_a, errors = threading.Event(), threading.Event(), []
+
+    def pause_after_logging(session, flush_context):
+        if any(isinstance(o, SearchChange) for o in session.new):
+            a_logged.set()
+            release_a.wait(10)
+
+    def writer(ext_id, name, kana, pause):
+        try:
+            with ref_app.app_context():
+                if pause:
+                    event.listen(db.session(), "after_flush", pause_after_logging)
+                load_records(db.session, [_record(external_id=ext_id, name=name, name_kana=kana)])
+                db.session.commit()
+        except Exception as e:  # reported below
+            errors.append(e)
+
+    a = threading.Thread(target=writer, args=("T-A", "テスト あおば食堂", "あおばしょくどう", True))
+    b = threading.Thread(target=writer, args=("T-B", "テスト くるみ食堂", "くるみしょくどう", False))
+    with ref_app.app_context():
+        engine, index = db.engine, get_index()
+    a.start()
+    assert a_logged.wait(10), "writer A never logged its change"
+    b.start()
+    b.join(1.0)  # B either waits for A (the log is ordered) or commits ahead of it
+    if engine.dialect.name == "postgresql" and b.is_alive():
+        with engine.connect() as conn:
+            deadline = time.monotonic() + 5
+            while not conn.execute(text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
+                                        "AND NOT granted")).scalar() and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert conn.execute(text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
+                                     "AND NOT granted")).scalar() == 1
+    with Session(engine) as s:
+        apply_changes(s, index)  # the indexer runs while A is still open
+    release_a.set()
+    a.join(10)
+    b.join(10)
+    assert not errors and not a.is_alive() and not b.is_alive()
+    with Session(engine) as s:
+        apply_changes(s, index)
+    assert _search(ref_app, "あおば食堂") == ["T-A"]
+    assert _search(ref_app, "くるみ食堂") == ["T-B"]
+
+
 def test_reindex_command_rebuilds_from_database(ref_app):
     from webapp.facilities.importing import load_records
     ref_app.config["SEARCH_INDEX_MODE"] = "worker"  # the change log is not applied: only a rebuild shows it

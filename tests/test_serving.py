@@ -2,12 +2,14 @@
 compression, /healthz and /readyz; then the same through a real gunicorn on a loopback port."""
 import gzip
 import logging
+import os
 import re
 import signal
 import time
 from urllib.parse import quote
 
 import pytest
+from sqlalchemy import create_engine, text
 
 from webapp.extensions import db
 
@@ -153,12 +155,12 @@ def test_gunicorn_serves_probes_compression_request_ids_and_reloads_gracefully(t
         assert status == 200 and headers["Content-Encoding"] == "br" and "immutable" in headers["Cache-Control"]
 
         # Graceful reload: new workers, and no request fails meanwhile.
-        workers_before = _worker_pids(server.proc.pid)
+        workers_before = server.web_workers()
         server.proc.send_signal(signal.SIGHUP)
         statuses, deadline = [], time.monotonic() + 30
         while time.monotonic() < deadline:
             statuses.append(sp.get(server.base + "/healthz")[0])
-            workers_now = _worker_pids(server.proc.pid)
+            workers_now = server.web_workers()
             if len(statuses) > 20 and workers_now and not (workers_now & workers_before):
                 break
             time.sleep(0.05)
@@ -173,7 +175,7 @@ def test_gunicorn_serves_probes_compression_request_ids_and_reloads_gracefully(t
     finally:
         code = server.stop()
     assert code == 0, server.log()[-2000:]
-    assert server.proc.pid not in _all_pids()
+    assert server.proc.pid not in sp.all_pids()
 
 
 def test_gunicorn_refuses_production_with_the_development_secret(tmp_path, served_db):
@@ -188,22 +190,29 @@ def test_gunicorn_refuses_production_with_the_development_secret(tmp_path, serve
     assert "SECRET_KEY must be set" in server.log()
 
 
-def _all_pids() -> set:
-    import os
-    return {int(p) for p in os.listdir("/proc") if p.isdigit()}
+@pytest.mark.timeout(180)
+def test_the_index_worker_is_restarted_and_never_outlives_its_master(tmp_path, served_db):
+    database, env = served_db
+    server = sp.Gunicorn(tmp_path, env)
+    try:
+        server.wait_until("/readyz")
+        first = sp.wait_for(server.index_worker, 30, "an index worker", server.log)
+        os.kill(first, signal.SIGKILL)
+        second = sp.wait_for(lambda: (server.index_worker() or first) != first and server.index_worker(), 30,
+                             "a new index worker after kill -9", server.log)
+        assert "exited with" in server.log()
+        # A change committed now reaches the index through the new worker.
+        result = sp.flask(env, "generate-facilities", "3", "--seed", "11")
+        assert result.returncode == 0, result.stderr[-2000:]
+        with create_engine(database.url).connect() as conn:
+            ext_id, name = conn.execute(text("SELECT external_id, name FROM facilities WHERE status = 'active' "
+                                             "ORDER BY id DESC LIMIT 1")).one()
+        sp.wait_for(lambda: ext_id.encode() in sp.get(server.base + "/api/v1/facilities?q=" + quote(name))[2],
+                    10, f"{name} found", server.log)
 
-
-def _worker_pids(master: int) -> set:
-    """The gunicorn workers (children of the master that run gunicorn, not the index worker)."""
-    pids = set()
-    for pid in _all_pids():
-        try:
-            with open(f"/proc/{pid}/stat") as f:
-                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
-            with open(f"/proc/{pid}/cmdline", "rb") as f:
-                cmd = f.read()
-        except OSError:
-            continue
-        if ppid == master and b"gunicorn" in cmd:
-            pids.add(pid)
-    return pids
+        web = server.web_workers()
+        os.kill(server.proc.pid, signal.SIGKILL)  # the master dies without cleaning up
+        sp.wait_for(lambda: not ({second, *web} & sp.all_pids()), 30,
+                    "the index worker and the web workers exit once their master is gone", server.log)
+    finally:
+        server.stop()

@@ -226,10 +226,11 @@ def init_app(app) -> None:
     @app.cli.command("index-worker")
     @click.option("--interval", default=1.0, show_default=True, help="Seconds between polls.")
     @click.option("--once", is_flag=True, help="Apply pending changes and exit.")
-    def index_worker_command(interval, once):
+    @click.option("--parent-pid", type=int, default=None, help="Exit when this process (e.g. gunicorn) is gone.")
+    def index_worker_command(interval, once, parent_pid):
         """Run the single indexing process that applies the change log to the search index."""
         from .indexing import run_worker
-        run_worker(current_app._get_current_object(), interval=interval, once=once)
+        run_worker(current_app._get_current_object(), interval=interval, once=once, parent_pid=parent_pid)
 
 
 # -- every command that needs the tables says what to run instead of a traceback ----------------------------

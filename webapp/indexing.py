@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 
 PROGRAMME_LABELS = {"passport": "パスポート 協力施設 passport", "coupon": "クーポン coupon"}
 CHANGE_LOG_RETENTION_DAYS = 14
+WORKER_FAILURES_BEFORE_REBUILD = 3  # polls in a row whose index write failed before the worker rebuilds
 
 
 def record_doc(rec: FacilityRecord, prefecture: str = "") -> dict:
@@ -131,25 +132,44 @@ def prune_change_log(session: Session, days: int = CHANGE_LOG_RETENTION_DAYS) ->
     return result.rowcount or 0
 
 
-def run_worker(app, interval: float = 1.0, once: bool = False) -> None:
-    """The single indexing process: poll the change log and apply it."""
+def run_worker(app, interval: float = 1.0, once: bool = False, parent_pid: int | None = None) -> None:
+    """The single indexing process: poll the change log and apply it.
+
+    It outlives what it can: a database that is down (it retries), a writer lock held elsewhere (it retries),
+    an index that is missing or will not open (it rebuilds from the database after a few failed polls).
+    With ``parent_pid`` it exits once that process is gone (a gunicorn master killed with -9 leaves no
+    orphan indexer behind)."""
+    from sqlalchemy.exc import DBAPIError
     index = app.extensions["search_index"]
-    last_prune = 0.0
+    last_prune, index_failures = 0.0, 0
     while True:
+        if parent_pid is not None and os.getppid() != parent_pid:
+            log.warning("index worker: parent process %s is gone; exiting", parent_pid)
+            return
         with Session(db.engine) as session:
             try:
                 n = apply_changes(session, index)
                 if n:
                     log.info("index worker applied %d changes", n)
+                index_failures = 0
+                if time.monotonic() - last_prune > 3600:
+                    prune_change_log(session)
+                    session.commit()
+                    last_prune = time.monotonic()
             except IndexMissing:
                 log.warning("no search index yet: building it")
                 rebuild_index(session, index)
             except IndexBusy:
                 log.warning("index writer busy; retrying")
-            if time.monotonic() - last_prune > 3600:
-                prune_change_log(session)
-                session.commit()
-                last_prune = time.monotonic()
+            except DBAPIError as e:
+                log.warning("index worker: database unavailable (%s); retrying", str(e.orig).strip()[:200])
+            except Exception:
+                index_failures += 1
+                log.exception("index worker: applying the change log failed (%d in a row)", index_failures)
+                if index_failures >= WORKER_FAILURES_BEFORE_REBUILD:
+                    log.warning("index worker: rebuilding the search index from the database")
+                    rebuild_index(session, index)
+                    index_failures = 0
         if once:
             return
         time.sleep(interval)

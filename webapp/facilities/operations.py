@@ -1,12 +1,20 @@
 """State changes for facilities: plain functions taking a session; they flush, the caller commits.
 
 Every change also appends to the search change log (``SearchChange``) in the same transaction, which is how
-the search index follows the database."""
+the search index follows the database.
+
+The indexer reads the log in id order after its checkpoint, so log ids must become visible in the order they
+were given. On PostgreSQL two transactions can take ids 10 and 11 and commit 11 first: an indexer reading in
+between would move its checkpoint past 10 and never see it. So ``record_change`` only notes the facility; the
+entries are written at commit time under one transaction-scoped advisory lock, after everything else has been
+flushed (so the lock is held for one insert and the commit, and never while waiting on a row lock). SQLite
+needs no lock: it has one writer at a time already."""
 from __future__ import annotations
 
 import logging
 
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy import text as sql
 from sqlalchemy.orm import Session
 
 from ..domain.facility_record import FacilityRecord
@@ -17,9 +25,31 @@ from ..models import (STATUS_ACTIVE, STATUS_WITHDRAWN, Amenity, CouponService, F
 log = logging.getLogger(__name__)
 
 
+CHANGE_LOG_LOCK = 0x6B6F736F  # the advisory lock key that orders change-log writers ("koso")
+_PENDING = "search_changes_pending"
+
+
 def record_change(session: Session, external_id: str) -> None:
-    """Append a change-log entry so the indexer updates (or removes) this facility."""
-    session.add(SearchChange(facility_external_id=external_id))
+    """Note that this facility changed: one change-log entry is written for it when the transaction commits,
+    so the indexer updates (or removes) it."""
+    session.info.setdefault(_PENDING, {})[external_id] = None
+
+
+@event.listens_for(Session, "before_commit")
+def _write_change_log(session: Session) -> None:
+    pending = session.info.pop(_PENDING, None)
+    if not pending:
+        return
+    session.flush()  # take every row lock first, then the ordering lock
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(sql("SELECT pg_advisory_xact_lock(:key)"), {"key": CHANGE_LOG_LOCK})
+    session.add_all(SearchChange(facility_external_id=external_id) for external_id in pending)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_changes(session: Session, previous_transaction) -> None:
+    if previous_transaction.parent is None:  # the whole transaction, not a savepoint
+        session.info.pop(_PENDING, None)
 
 
 def find_facility(session: Session, external_id: str) -> Facility | None:
