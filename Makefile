@@ -7,7 +7,7 @@ FLASK := $(VENV)/bin/flask --app webapp
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run serve test lint test-sqlite test-pg install install-test chromium translations db demo reindex bench bench-search bench-redeem clean
+.PHONY: run serve test lint test-sqlite test-pg install install-test chromium translations db demo reindex bench bench-search bench-redeem bench-http clean
 
 $(VENV)/.stamp-install: setup.cfg pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -72,13 +72,18 @@ test-pg:
 	  echo "WARNING: PostgreSQL at $(PG_TEST_URL) unreachable: PostgreSQL run skipped (CI=true makes this fatal)"; \
 	fi
 
-bench: bench-search bench-redeem
+bench: bench-search bench-redeem bench-http
 
 bench-search: install
 	$(PY) bench/search.py --facilities 50000
 
 bench-redeem: install
 	$(PY) bench/redeem.py
+
+# Pages/s and redemptions/s through gunicorn (and `flask run`), measured with wrk (Debian package).
+bench-http: install
+	@command -v wrk >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	$(PY) bench/http_load.py
 
 clean:
 	rm -rf $(VENV) instance *.egg-info node_modules

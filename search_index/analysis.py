@@ -82,22 +82,44 @@ def _fold_char(ch: str) -> str:
     return ch.translate(_SMALL_KANA).translate(_ITAIJI)
 
 
-def normalize_spans(text: str) -> tuple[str, list[int], list[int]]:
+@lru_cache(maxsize=65536)
+def _char_plan(raw: str) -> tuple[tuple[str, bool, str], ...]:
+    """What one input character becomes: (NFKC character, is a combining voice mark, its folded form) each."""
+    return tuple((c, c in _COMBINING_VOICE, _fold_char(c)) for c in unicodedata.normalize("NFKC", raw))
+
+
+# Per folded character: 0 dropped (punctuation), 1 white space, 2 word character; and whether it is kana,
+# kanji, a digit, a long-vowel mark or a ケ variant (what the second pass asks of its neighbours).
+@lru_cache(maxsize=65536)
+def _char_kind(c: str) -> tuple[int, bool, bool, bool, bool]:
+    kind = 1 if c.isspace() else 2 if _is_word_char(c) else 0
+    return kind, _is_kana(c), _is_kanji(c) or c.isdigit(), c in _LONG_VOWELS, c in _KE_VARIANTS
+
+
+@lru_cache(maxsize=16384)
+def normalize_spans(text: str) -> tuple[str, tuple[int, ...], tuple[int, ...]]:
     """Return the folded form of ``text`` and, for each of its characters, the first and last index of the
     original characters it came from (used to put highlights back on the original text). White space is
-    kept (collapsed to one space), punctuation inside words is dropped."""
+    kept (collapsed to one space), punctuation inside words is dropped.
+
+    Cached: the same facility texts are highlighted for query after query."""
+    folded, first, last = _normalize_spans(text)
+    return folded, tuple(first), tuple(last)
+
+
+def _normalize_spans(text: str) -> tuple[str, list[int], list[int]]:
     chars: list[str] = []
     first: list[int] = []
     last: list[int] = []
     for i, raw in enumerate(text or ""):
-        for c in unicodedata.normalize("NFKC", raw):
-            if c in _COMBINING_VOICE and chars:  # half-width dakuten after NFKC: compose with the base kana
+        for c, voice, folded in _char_plan(raw):
+            if voice and chars:  # half-width dakuten after NFKC: compose with the base kana
                 composed = unicodedata.normalize("NFC", chars[-1] + c)
                 if len(composed) == 1:
                     chars[-1] = composed
                     last[-1] = i
                 continue
-            for f in _fold_char(c):
+            for f in folded:
                 chars.append(f)
                 first.append(i)
                 last.append(i)
@@ -105,24 +127,26 @@ def normalize_spans(text: str) -> tuple[str, list[int], list[int]]:
     out_first: list[int] = []
     out_last: list[int] = []
     n = len(chars)
+    prev_kana = prev_kanji = False  # of the last character kept
     for k, c in enumerate(chars):
-        prev = out[-1] if out else ""
-        if c in _LONG_VOWELS and prev and _is_kana(prev):
+        kind, kana, kanji_or_digit, long_vowel, ke = _char_kind(c)
+        if long_vowel and prev_kana:
             continue  # long vowel mark (or a dash typed for one) after kana
-        if c in _KE_VARIANTS and prev and (_is_kanji(prev) or prev.isdigit()) and k + 1 < n \
-                and _is_kanji(chars[k + 1]):
-            c = "ケ"
-        if c.isspace():
+        if ke and prev_kanji and k + 1 < n and _is_kanji(chars[k + 1]):
+            c, kind, kana, kanji_or_digit = "ケ", 2, True, False
+        if kind == 1:
             if out and out[-1] != " ":
                 out.append(" ")
                 out_first.append(first[k])
                 out_last.append(last[k])
+                prev_kana = prev_kanji = False
             continue
-        if not _is_word_char(c):
+        if kind == 0:
             continue
         out.append(c)
         out_first.append(first[k])
         out_last.append(last[k])
+        prev_kana, prev_kanji = kana, kanji_or_digit
     while out and out[-1] == " ":
         out.pop()
         out_first.pop()
@@ -156,7 +180,7 @@ def _replace_spans(text: str, first: list[int], last: list[int], old: str, new: 
 @lru_cache(maxsize=4096)
 def normalize(text: str) -> str:
     """The folded form of ``text`` (see the module docstring)."""
-    return normalize_spans(text)[0]
+    return _normalize_spans(text)[0]
 
 
 def words(text: str) -> list[str]:

@@ -1,4 +1,5 @@
 """Configuration from environment variables, with safe defaults."""
+import logging
 import os
 
 DEV_SECRET_KEY = "dev-only-insecure-secret-key"
@@ -39,6 +40,8 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "kosodate")
     RATELIMIT_HEADERS_ENABLED = True
+    # RATELIMIT_ENABLED=0 switches every limit off: only for load benchmarks from one address (bench/).
+    RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "1") != "0"
     REMEMBER_COOKIE_DURATION = 30 * 24 * 3600
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
@@ -70,3 +73,5 @@ def check_config(config) -> None:
                 "SECRET_KEY must be set to a random value of at least 32 characters in production "
                 "(KOSODATE_ENV=production)."
             )
+        if not config.get("RATELIMIT_ENABLED", True):
+            logging.getLogger(__name__).warning("rate limits are OFF (RATELIMIT_ENABLED=0): benchmarks only")
