@@ -12,6 +12,9 @@
    used up. Redemptions per second, p50/p95; then the ledger audit: one entry per receipt, every balance
    re-derived, nothing negative.
 
+Each server is measured with the page cache off (every request searched and rendered: the worst case, no
+two visitors asking the same) and on (webapp/pagecache.py: repeated anonymous searches answered from memory).
+
 Rate limits are switched off for the run (RATELIMIT_ENABLED=0): every client comes from 127.0.0.1, and
 the limits would measure themselves. The load tool, the clients and the server share this machine's cores.
 """
@@ -305,23 +308,28 @@ def main(argv=None) -> int:
         paths = tmp / "paths.txt"
         n_paths = search_paths(paths)
 
-        server = sp.Gunicorn(tmp, env, "gunicorn")
-        server.wait_until("/readyz", seconds=180)
-        check_paths(server.base, paths)
-        wrk(server.base, paths, 3, args.connections)  # warm-up: every worker opens the index, caches fill
-        results = [(f"gunicorn ({args.workers}x{args.threads})", wrk(server.base, paths, args.duration,
-                                                                     args.connections))]
-        redeemed = redemptions(server.port, families, qr, args.redeem_seconds)
-        problems = audit(url, families, redeemed["ok"])
-        server.stop()
-        server = None
-
-        if not args.skip_flask_run:
-            proc, base = serve_flask_run(tmp, dict(env, SEARCH_INDEX_MODE="inline"))
+        results = []
+        for cached in (False, True):
+            cache_env = dict(env, PAGE_CACHE_SECONDS="20" if cached else "0")
+            label = " cached" if cached else ""
+            server = sp.Gunicorn(tmp, cache_env, "gunicorn-cached" if cached else "gunicorn")
+            server.wait_until("/readyz", seconds=180)
+            check_paths(server.base, paths)
+            wrk(server.base, paths, 3, args.connections)  # warm-up: every worker opens the index, caches fill
+            results.append((f"gunicorn {args.workers}x{args.threads}{label}",
+                            wrk(server.base, paths, args.duration, args.connections)))
+            if not cached:
+                redeemed = redemptions(server.port, families, qr, args.redeem_seconds)
+                problems = audit(url, families, redeemed["ok"])
+            server.stop()
+            server = None
+            if args.skip_flask_run:
+                continue
+            proc, base = serve_flask_run(tmp, dict(cache_env, SEARCH_INDEX_MODE="inline"))
             try:
                 check_paths(base, paths)
                 wrk(base, paths, 3, args.connections)
-                results.append(("flask run (threaded)", wrk(base, paths, args.duration, args.connections)))
+                results.append((f"flask run{label}", wrk(base, paths, args.duration, args.connections)))
             finally:
                 proc.terminate()
                 proc.wait(20)

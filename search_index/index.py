@@ -201,10 +201,19 @@ class SearchIndex:
         except FileNotFoundError:
             return {}
 
+    def state(self) -> tuple[str, int]:
+        """(current generation, checkpoint): it changes whenever what searches find may have changed."""
+        path = self._resolved()
+        return os.path.basename(path), self._read_checkpoint(path)
+
     def checkpoint(self) -> int:
         """The last change-log id the current index reflects (0 when unknown)."""
+        return self._read_checkpoint(self._resolved())
+
+    @staticmethod
+    def _read_checkpoint(path: str) -> int:
         try:
-            with open(os.path.join(self._resolved(), CHECKPOINT)) as f:
+            with open(os.path.join(path, CHECKPOINT)) as f:
                 return int(f.read().strip() or 0)
         except (FileNotFoundError, ValueError):
             return 0

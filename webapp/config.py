@@ -50,6 +50,9 @@ class Config:
     PASSPORT_QR_MAX_AGE = 15 * 60  # seconds a passport verification link stays valid
     # /readyz answers 503 when the search index is behind the change log by more than this (seconds).
     READYZ_MAX_INDEX_LAG = float(os.environ.get("READYZ_MAX_INDEX_LAG", 30))
+    # Anonymous search pages and API answers kept this many seconds per web process (webapp/pagecache.py);
+    # 0 switches the cache off.
+    PAGE_CACHE_SECONDS = float(os.environ.get("PAGE_CACHE_SECONDS", 20))
     # Map tiles ({z}/{x}/{y}); the page's Content-Security-Policy allows the tile URL's host. Default: GSI
     # (国土地理院) 地理院タイル, standard map. Attribution is HTML shown in the map's corner.
     MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://cyberjapandata.gsi.go.jp/xyz/std/{z}/{x}/{y}.png")

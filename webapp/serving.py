@@ -194,8 +194,11 @@ def _init_probes(app: Flask) -> None:
 
 
 def init_app(app: Flask) -> None:
-    # after_request functions run in reverse order: static files are read, then compressed, then logged.
+    # after_request functions run in reverse order: static files are read, then compressed, then kept in the
+    # page cache (webapp/pagecache.py), then logged.
+    from . import pagecache
     _init_request_log(app)
+    pagecache.init_app(app)
     _init_compression(app)
     _init_static(app)
     _init_probes(app)

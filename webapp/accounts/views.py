@@ -6,6 +6,7 @@ import logging
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user, fresh_login_required, login_required, login_user, logout_user
+from sqlalchemy.orm import lazyload
 
 from ..extensions import db, limiter, login_manager
 from ..mail import send_mail
@@ -27,7 +28,8 @@ def load_user(key: str):
         user_id, version = (int(x) for x in key.split(":"))
     except (ValueError, AttributeError):
         return None
-    user = db.session.get(User, user_id)
+    # Children are loaded when a page asks for them, not on every request (the redemption POST never does).
+    user = db.session.get(User, user_id, options=[lazyload(User.children)])
     if user is None or user.session_version != version or not user.is_active:
         return None
     return user

@@ -7,6 +7,7 @@ from werkzeug.exceptions import HTTPException
 from ..extensions import db
 from ..facilities.operations import find_facility, is_listed
 from ..search.service import modified_url, run_search, understood_filters
+from ..pagecache import allow_store
 from ..search_log import record_zero_result
 from .openapi import openapi_document
 
@@ -77,7 +78,8 @@ def facilities():
             message = (f"{message} Allowed values: {', '.join(allowed)} "
                        f"(or a value's Japanese or English name, e.g. {ALLOWED_EXAMPLES.get(param, allowed[0])}).")
         return error(400, "invalid_parameter", f"{param}: {message}", param, allowed)
-    record_zero_result(parsed.query.text, result.total, "api", page=parsed.query.page)
+    if not record_zero_result(parsed.query.text, result.total, "api", page=parsed.query.page):
+        allow_store()
     return jsonify({
         "total": result.total,
         "relaxed_from": result.relaxed_from,

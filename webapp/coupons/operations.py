@@ -8,7 +8,7 @@ import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import case, func, select, update
-from sqlalchemy.orm import Session, lazyload
+from sqlalchemy.orm import Session, joinedload, lazyload
 
 from ..accounts.models import Child, User
 from ..models import Facility
@@ -147,7 +147,10 @@ def provider_services(facility: Facility) -> list[str]:
 def resolve_qr(session: Session, token: str) -> ProviderPoint | None:
     if not token or len(token) > 32:
         return None
-    return session.scalar(select(ProviderPoint).where(ProviderPoint.qr_token == token))
+    # The facility with its services (what redeeming checks); benefits and amenities only if a page asks.
+    return session.scalar(select(ProviderPoint).where(ProviderPoint.qr_token == token).options(
+        joinedload(ProviderPoint.facility).lazyload(Facility.benefits),
+        joinedload(ProviderPoint.facility).lazyload(Facility.amenities)))
 
 
 class PasscodeLocked(Exception):

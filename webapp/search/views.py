@@ -13,6 +13,7 @@ from ..extensions import db
 from ..models import BenefitKind, CouponService
 from ..facilities.operations import find_facility, is_listed
 from ..indexing import get_index
+from ..pagecache import allow_store
 from ..search_log import record_zero_result
 from ..web.labels import localized
 from ..timeutil import now_jst
@@ -28,6 +29,7 @@ def index():
     refs = reference_lists()
     try:
         counts = get_index().search(SearchQuery(per_page=1, now=now_jst())).facets
+        allow_store()
     except IndexMissing:
         counts = {}
     return render_template("search/index.html", counts=counts, **refs)
@@ -37,7 +39,8 @@ def index():
 def results():
     """Search results with filters, facet counts and sort orders (also the empty-result help)."""
     parsed, result, items, refs = run_search(request.args)
-    record_zero_result(parsed.query.text, result.total, "web", page=parsed.query.page)
+    if not record_zero_result(parsed.query.text, result.total, "web", page=parsed.query.page):
+        allow_store()  # a search that found nothing is counted each time: never answered from the cache
     suggestions = loosened(parsed, result) if result.total == 0 else []
     now = parsed.query.now
     open_now = {f.external_id: is_open_at(f.open_days, f.opens, f.closes, now.weekday(), now.hour * 60 + now.minute)
