@@ -142,10 +142,12 @@ def check_paths(base: str, paths: Path) -> None:
         raise SystemExit("paths that do not answer 200:\n  " + "\n  ".join(bad))
 
 
-def wrk(base: str, paths: Path, seconds: int, connections: int) -> dict:
+def wrk(base: str, paths: Path, seconds: int, connections: int, close: bool = False) -> dict:
+    """wrk over ``paths``; ``close``: a new connection per request (the development server has no keep-alive)."""
     threads = min(2, connections)
     out = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s",
-                          "-s", os.path.join(ROOT, "bench", "wrk_paths.lua"), base, "--", str(paths)],
+                          "-s", os.path.join(ROOT, "bench", "wrk_paths.lua"), base, "--", str(paths),
+                          *(["close"] if close else [])],
                          capture_output=True, text=True, timeout=seconds + 60)
     line = next((x for x in out.stdout.splitlines() if x.startswith("{")), None)
     if line is None:
@@ -284,7 +286,8 @@ def main(argv=None) -> int:
     parser.add_argument("--connections", type=int, default=16, help="wrk connections for search")
     parser.add_argument("--clients", type=int, default=16, help="concurrent families redeeming")
     parser.add_argument("--redeem-seconds", type=int, default=10, help="seconds of redemptions")
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="gunicorn worker processes")
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1),
+                        help="gunicorn worker processes (gunicorn.conf.py's default: two per core)")
     parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
     parser.add_argument("--skip-flask-run", action="store_true")
     args = parser.parse_args(argv)
@@ -328,8 +331,9 @@ def main(argv=None) -> int:
             proc, base = serve_flask_run(tmp, dict(cache_env, SEARCH_INDEX_MODE="inline"))
             try:
                 check_paths(base, paths)
-                wrk(base, paths, 3, args.connections)
-                results.append((f"flask run{label}", wrk(base, paths, args.duration, args.connections)))
+                wrk(base, paths, 3, args.connections, close=True)
+                results.append((f"flask run{label}", wrk(base, paths, args.duration, args.connections,
+                                                         close=True)))
             finally:
                 proc.terminate()
                 proc.wait(20)

@@ -1,5 +1,6 @@
 -- wrk script for bench/http_load.py: GET the paths listed in a file (one per line, given after `--`),
 -- round-robin, each thread from its own offset, with a phone browser's headers. Prints one JSON line.
+-- A second argument "close" asks for a new connection per request (servers without keep-alive).
 local counter = 0
 
 function setup(thread)
@@ -14,9 +15,10 @@ function init(args)
     if #line > 0 then paths[#paths + 1] = line end
   end
   i = ((id or 0) * 37) % #paths
+  if args[2] == "close" then headers["Connection"] = "close" end
 end
 
-local headers = {
+headers = {
   ["Accept-Encoding"] = "gzip, deflate, br",
   ["Accept-Language"] = "ja,en;q=0.8",
   ["User-Agent"] = "Mozilla/5.0 (Linux; Android 14) bench/http_load",

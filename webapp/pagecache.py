@@ -5,7 +5,8 @@ The search pages and the search API are the same for everybody who sends no sess
 only on the URL, the language cookie, the encodings the client accepts, the search index and the clock (open
 now). So a response a view allows (:func:`allow_store`) is kept for ``PAGE_CACHE_SECONDS`` (default 20) and
 answers the same request again while the index is at the same change-log checkpoint; any change the index
-applies (a facility added, edited or withdrawn) starts afresh. Requests with any cookie but the language one
+applies (a facility added, edited or withdrawn) starts afresh. A view's side effect (a search that found
+nothing is counted) is repeated on every hit. Requests with any cookie but the language one
 (a session, a login) always go to the view. ``PAGE_CACHE_SECONDS=0`` switches the cache off.
 
 Each hit still gets its own request id, security headers and access-log line, marked ``X-Page-Cache: hit``."""
@@ -15,6 +16,7 @@ import logging
 import threading
 import time
 from collections import OrderedDict
+from typing import Callable
 
 from flask import Flask, Response, current_app, g, request
 
@@ -29,7 +31,7 @@ _PER_REQUEST_HEADERS = ("X-Request-ID", "Set-Cookie", "Date")
 
 
 class PageCache:
-    """An LRU of (expires, status, headers, body) by key; safe across threads."""
+    """An LRU of (expires, status, headers, body, on_hit) by key; safe across threads."""
 
     def __init__(self, seconds: float, entries: int):
         self.seconds, self.entries = seconds, entries
@@ -50,9 +52,10 @@ class PageCache:
             self.hits += 1
             return item
 
-    def put(self, key: tuple, status: int, headers: list, body: bytes) -> None:
+    def put(self, key: tuple, status: int, headers: list, body: bytes,
+            on_hit: Callable[[], object] | None = None) -> None:
         with self._lock:
-            self._items[key] = (time.monotonic() + self.seconds, status, headers, body)
+            self._items[key] = (time.monotonic() + self.seconds, status, headers, body, on_hit)
             self._items.move_to_end(key)
             while len(self._items) > self.entries:
                 self._items.popitem(last=False)
@@ -62,10 +65,12 @@ class PageCache:
             self._items.clear()
 
 
-def allow_store() -> None:
-    """Let this request's response be cached (a view calls it when the answer has no side effect to repeat,
-    e.g. not for a search that found nothing, which is counted for the admin dashboard)."""
+def allow_store(on_hit: Callable[[], object] | None = None) -> None:
+    """Let this request's response be cached. ``on_hit`` is the view's side effect that must happen for every
+    answer, cached or not (counting a search that found nothing for the admin dashboard); it is called on
+    each hit."""
     g.page_cache_store = True
+    g.page_cache_on_hit = on_hit
 
 
 def _key() -> tuple | None:
@@ -99,6 +104,8 @@ def init_app(app: Flask) -> None:
         if item is None:
             return None
         g.page_cache_hit = True
+        if item[4] is not None:
+            item[4]()
         response = Response(item[3], status=item[1], headers=item[2])
         response.headers["X-Page-Cache"] = "hit"
         return response
@@ -111,6 +118,6 @@ def init_app(app: Flask) -> None:
         if (g.get("page_cache_store") and response.status_code == 200 and not response.is_streamed
                 and "Set-Cookie" not in response.headers):
             headers = [(k, v) for k, v in response.headers.items() if k not in _PER_REQUEST_HEADERS]
-            cache.put(key, response.status_code, headers, response.get_data())
+            cache.put(key, response.status_code, headers, response.get_data(), g.get("page_cache_on_hit"))
         response.headers["X-Page-Cache"] = "miss"
         return response

@@ -69,8 +69,9 @@ def _init_request_log(app: Flask) -> None:
         response.headers[REQUEST_ID_HEADER] = rid
         started = g.get("request_started")
         ms = (time.perf_counter() - started) * 1000 if started else 0.0
-        access_log.info("method=%s path=%s status=%d duration_ms=%.1f request_id=%s", request.method,
-                        request.path, response.status_code, ms, rid)
+        cache = response.headers.get("X-Page-Cache")
+        access_log.info("method=%s path=%s status=%d duration_ms=%.1f request_id=%s%s", request.method,
+                        request.path, response.status_code, ms, rid, f" cache={cache}" if cache else "")
         return response
 
 

@@ -1,6 +1,8 @@
 """JSON API, version 1: facility search and facility details, described by an OpenAPI document."""
 from __future__ import annotations
 
+from functools import partial
+
 from flask import Blueprint, jsonify, request, url_for
 from werkzeug.exceptions import HTTPException
 
@@ -78,8 +80,9 @@ def facilities():
             message = (f"{message} Allowed values: {', '.join(allowed)} "
                        f"(or a value's Japanese or English name, e.g. {ALLOWED_EXAMPLES.get(param, allowed[0])}).")
         return error(400, "invalid_parameter", f"{param}: {message}", param, allowed)
-    if not record_zero_result(parsed.query.text, result.total, "api", page=parsed.query.page):
-        allow_store()
+    count_if_empty = partial(record_zero_result, parsed.query.text, result.total, "api", page=parsed.query.page)
+    count_if_empty()
+    allow_store(on_hit=count_if_empty)  # a search that found nothing is counted every time, even from the cache
     return jsonify({
         "total": result.total,
         "relaxed_from": result.relaxed_from,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from functools import partial
 
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
@@ -39,8 +40,9 @@ def index():
 def results():
     """Search results with filters, facet counts and sort orders (also the empty-result help)."""
     parsed, result, items, refs = run_search(request.args)
-    if not record_zero_result(parsed.query.text, result.total, "web", page=parsed.query.page):
-        allow_store()  # a search that found nothing is counted each time: never answered from the cache
+    count_if_empty = partial(record_zero_result, parsed.query.text, result.total, "web", page=parsed.query.page)
+    count_if_empty()
+    allow_store(on_hit=count_if_empty)  # a search that found nothing is counted every time, even from the cache
     suggestions = loosened(parsed, result) if result.total == 0 else []
     now = parsed.query.now
     open_now = {f.external_id: is_open_at(f.open_days, f.opens, f.closes, now.weekday(), now.hour * 60 + now.minute)
