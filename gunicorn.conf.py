@@ -20,9 +20,14 @@ bind = _env("GUNICORN_BIND", "127.0.0.1:" + _env("PORT", "8000"))
 # Threads serve the requests that wait on the database; processes use the cores. Two processes per core: the
 # search and the page rendering hold the GIL, so a second process per core keeps the tail short when several
 # clients keep their connections busy (bench/http_load.py: p95 1.5 s with 2x4 against 25 ms with 4x4 on 2 cores).
-workers = int(_env("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count()))
-worker_class = "gthread"
-threads = int(_env("GUNICORN_THREADS", 4))
+workers = int(_env("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count() + 1))
+# One thread per worker on Python 3.11: its cyclic garbage collector, run from one thread while another is
+# inside a frame, corrupts memory now and then (CPython gh-111363; 3.12 runs the collector only at safe points).
+# Under 16 clients asking for search pages, gthread workers died with SIGSEGV within seconds; sync workers and
+# a process with the collector off never did. From Python 3.12, threads serve the requests that wait on the
+# database (GUNICORN_WORKER_CLASS=gthread, GUNICORN_THREADS).
+worker_class = _env("GUNICORN_WORKER_CLASS", "gthread" if sys.version_info >= (3, 12) else "sync")
+threads = int(_env("GUNICORN_THREADS", 4 if worker_class == "gthread" else 1))
 timeout = int(_env("GUNICORN_TIMEOUT", 30))  # a worker silent this long is killed and replaced
 graceful_timeout = int(_env("GRACEFUL_TIMEOUT", 30))
 keepalive = int(_env("GUNICORN_KEEPALIVE", 5))

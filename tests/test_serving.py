@@ -216,3 +216,41 @@ def test_the_index_worker_is_restarted_and_never_outlives_its_master(tmp_path, s
                     "the index worker and the web workers exit once their master is gone", server.log)
     finally:
         server.stop()
+
+
+@pytest.mark.timeout(180)
+def test_workers_survive_many_clients_asking_for_search_pages(tmp_path, served_db):
+    """16 clients at once on uncached search pages for a few seconds: every answer is 200 and no worker dies
+    (gthread workers on Python 3.11 did, with SIGSEGV: see gunicorn.conf.py)."""
+    import threading
+    from urllib.parse import quote as q
+    database, env = served_db
+    result = sp.flask(env, "generate-facilities", "400", "--seed", "3")
+    assert result.returncode == 0, result.stderr[-2000:]
+    server = sp.Gunicorn(tmp_path, dict(env, PAGE_CACHE_SECONDS="0"))
+    words = ["カフェ", "授乳室", "藤沢 レストラン", "おむつ替え", "ベビーカー", "茅ヶ崎", "パン", "公園", "書店", "歯科"]
+    statuses: list = []
+    try:
+        server.wait_until("/readyz")
+        deadline = time.monotonic() + 8
+
+        def client(k):
+            i = k
+            while time.monotonic() < deadline:
+                try:
+                    statuses.append(sp.get(f"{server.base}/search?q={q(words[i % len(words)])}&page={1 + i % 2}",
+                                           timeout=30)[0])
+                except OSError as e:  # a connection reset: the worker died under us
+                    statuses.append(repr(e))
+                i += 1
+
+        threads = [threading.Thread(target=client, args=(k,)) for k in range(16)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        log = server.log()
+    finally:
+        server.stop()
+    assert len(statuses) > 50 and set(statuses) == {200}, [s for s in statuses if s != 200][:5]
+    assert "SIGSEGV" not in log and "was sent" not in log, log[-3000:]
