@@ -17,9 +17,8 @@ import time
 _env = os.environ.get
 
 bind = _env("GUNICORN_BIND", "127.0.0.1:" + _env("PORT", "8000"))
-# Threads serve the requests that wait on the database; processes use the cores. Two processes per core: the
-# search and the page rendering hold the GIL, so a second process per core keeps the tail short when several
-# clients keep their connections busy (bench/http_load.py: p95 1.5 s with 2x4 against 25 ms with 4x4 on 2 cores).
+# Processes use the cores; two per core plus one, since the search and the page rendering hold the GIL and a
+# request waiting on the database leaves its core to another process.
 workers = int(_env("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count() + 1))
 # One thread per worker on Python 3.11: its cyclic garbage collector, run from one thread while another is
 # inside a frame, corrupts memory now and then (CPython gh-111363; 3.12 runs the collector only at safe points).

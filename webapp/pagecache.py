@@ -12,7 +12,6 @@ nothing is counted) is repeated on every hit. Requests with any cookie but the l
 Each hit still gets its own request id, security headers and access-log line, marked ``X-Page-Cache: hit``."""
 from __future__ import annotations
 
-import logging
 import threading
 import time
 from collections import OrderedDict
@@ -21,8 +20,6 @@ from typing import Callable
 from flask import Flask, Response, current_app, g, request
 
 from .i18n import LANG_COOKIE
-
-log = logging.getLogger(__name__)
 
 CACHED_ENDPOINTS = frozenset({"search.index", "search.results", "api.facilities"})
 DEFAULT_SECONDS = 20.0
@@ -37,7 +34,6 @@ class PageCache:
         self.seconds, self.entries = seconds, entries
         self._items: OrderedDict[tuple, tuple] = OrderedDict()
         self._lock = threading.Lock()
-        self.hits = self.misses = 0
 
     def get(self, key: tuple):
         now = time.monotonic()
@@ -46,10 +42,8 @@ class PageCache:
             if item is None or item[0] < now:
                 if item is not None:
                     del self._items[key]
-                self.misses += 1
                 return None
             self._items.move_to_end(key)
-            self.hits += 1
             return item
 
     def put(self, key: tuple, status: int, headers: list, body: bytes,
@@ -59,10 +53,6 @@ class PageCache:
             self._items.move_to_end(key)
             while len(self._items) > self.entries:
                 self._items.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
 
 
 def allow_store(on_hit: Callable[[], object] | None = None) -> None:
