@@ -25,7 +25,7 @@ from typing import Any, Iterable
 from whoosh import index as whoosh_index
 from whoosh.writing import LockError
 
-from . import fuzzy, sentence
+from . import bulk, fuzzy, sentence
 from .analysis import normalize, romaji_reading
 from .query import SearchQuery, SearchResult, Snapshot, execute, word_match_count
 from .analysis import words as query_words
@@ -90,8 +90,8 @@ class SearchIndex:
 
         ``checkpoint`` is the last change-log id the documents reflect (read it before reading the rows).
         ``labels`` maps a facet to {value: text people may type for it} (names, readings, English, synonyms):
-        a query word found in a label matches every document with that facet value. ``procs`` > 1 analyses
-        in that many processes (several times faster for large rebuilds; each leaves its own segment).
+        a query word found in a label matches every document with that facet value. ``procs`` > 1 builds
+        in that many processes, each one segment of every ``procs``-th document (:mod:`search_index.bulk`).
 
         ``limitmb`` is each writer's posting buffer (Whoosh's estimate, in MB). Once it is full, Whoosh pickles
         every posting to a temporary run file and merges the runs back at commit, which about doubles the build
@@ -103,23 +103,8 @@ class SearchIndex:
         path = os.path.join(self.base_dir, gen)
         os.makedirs(path)
         try:
-            ix = whoosh_index.create_in(path, build_schema())
-            if procs > 1:
-                writer = ix.writer(procs=procs, limitmb=limitmb, multisegment=True)
-            else:
-                writer = ix.writer(limitmb=limitmb)
-            count = 0
-            names: dict[str, list] = {}
-            try:
-                for doc in docs:
-                    writer.add_document(**to_fields(doc))
-                    fuzzy.collect(names, doc)
-                    count += 1
-            except BaseException:
-                writer.cancel()
-                raise
-            writer.commit()
-            ix.close()
+            whoosh_index.create_in(path, build_schema()).close()
+            count, names = bulk.build(path, docs, procs=procs, limitmb=limitmb)
             fuzzy.write_names(os.path.join(path, fuzzy.NAMES_FILE), names)
             self._write_checkpoint(path, checkpoint)
             self._write_labels(path, labels or {})

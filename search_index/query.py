@@ -184,8 +184,8 @@ class Snapshot:
     def column(self, fieldname: str) -> np.ndarray:
         col = self._columns.get(fieldname)
         if col is None:
-            reader = self.reader.column_reader(fieldname)
-            values = list(reader)
+            # An index with no documents has no segments, and Whoosh's empty reader no columns.
+            values = list(self.reader.column_reader(fieldname)) if self.size else []
             if fieldname == "kana_key":
                 col = np.array(values, dtype=object)
             elif fieldname in ("lat", "lon"):

@@ -6,7 +6,7 @@ import datetime as dt
 from whoosh import fields, formats
 from whoosh.columns import NumericColumn, VarBytesColumn
 
-from .analysis import compact, ngram_analyzer, normalize, prefixes, short_vowels
+from .analysis import compact, ngram_analyzer, ngrams, normalize, prefixes, short_vowels
 from .readings import reading
 
 FACET_FIELDS = ("programme", "category", "area", "benefit", "amenity", "service", "nationwide")
@@ -14,11 +14,21 @@ TEXT_FIELDS = ("name_ng", "body_ng")
 NO_VALUE = -1
 
 
+class NgramField(fields.FieldType):
+    """A text field indexed as the distinct 1..3-grams of its folded words, doc ids only (Existence: no
+    frequencies or positions, the smallest and fastest postings to read).
+
+    :meth:`index` gives the terms straight from :func:`~search_index.analysis.ngrams`, what the analyser's
+    token stream would give one token object at a time (the analyser stays for Whoosh's query side)."""
+
+    def index(self, value, **kwargs):
+        return [(gram.encode("utf-8"), 1, 1.0, b"") for gram in ngrams(value)]
+
+
 def _ngram_field() -> fields.FieldType:
-    # Existence: doc ids only (no frequencies or positions): the smallest, fastest postings to read.
     # scorable=True only so the field has a length column: without one, Whoosh 2.7 checks the file system
     # for that column once per posting while writing (a stat() per posting, most of the build time).
-    return fields.FieldType(formats.Existence(), ngram_analyzer(), scorable=True, stored=False)
+    return NgramField(formats.Existence(), ngram_analyzer(), scorable=True, stored=False)
 
 
 def _facet_field() -> fields.FieldType:
