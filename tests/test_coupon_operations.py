@@ -73,6 +73,23 @@ def test_redeem_replay_and_balance(ref_app):
         assert e.value.code == "insufficient_balance" and e.value.params["remaining"] == 7
 
 
+def test_key_of_another_sets_redemption_is_refused_and_leaves_both_balances(ref_app):
+    with ref_app.app_context():
+        a, b = cf.claimed_set(), cf.claimed_set()
+        f = cf.provider()
+        k = key()
+        ops.redeem(db.session, user=s_user(a), set_id=a.id, facility=f, service_code="temporary_care", count=4,
+                   idempotency_key=k, now=NOW)
+        with pytest.raises(d.CouponError) as e:
+            ops.redeem(db.session, user=s_user(b), set_id=b.id, facility=f, service_code="temporary_care",
+                       count=4, idempotency_key=k, now=NOW)
+        assert e.value.code == "idempotency_conflict"
+        # Set b's rules saw only its own ledger: all 10 can still be used in one go.
+        ops.redeem(db.session, user=s_user(b), set_id=b.id, facility=f, service_code="temporary_care", count=10,
+                   idempotency_key=key(), now=NOW)
+        assert (ops.balance_of(db.session, a.id), ops.balance_of(db.session, b.id)) == (6, 0)
+
+
 def s_user(s):
     from webapp.accounts.models import User
     return db.session.get(User, s.user_id)

@@ -7,7 +7,7 @@ import logging
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.orm import Session, joinedload, lazyload
 
 from ..accounts.models import Child, User
@@ -248,8 +248,11 @@ def redeem(session: Session, *, user: User, set_id: int, facility: Facility, ser
     if coupon_set is None or coupon_set.user_id != user.id:
         raise d.CouponError("set", d.errors.N_("These coupons belong to another child. Siblings cannot share "
                                                "coupons."), "not_owner")
-    previous = session.scalar(select(LedgerEntry).where(LedgerEntry.idempotency_key == idempotency_key)
-                              .options(lazyload(LedgerEntry.coupon_set), lazyload(LedgerEntry.provider)))
+    # The set's ledger and an earlier use of this key (on any set) in one statement.
+    rows = list(session.scalars(
+        select(LedgerEntry).where(or_(LedgerEntry.set_id == set_id, LedgerEntry.idempotency_key == idempotency_key))
+        .order_by(LedgerEntry.id).options(lazyload(LedgerEntry.coupon_set), lazyload(LedgerEntry.provider))))
+    previous = next((e for e in rows if e.idempotency_key == idempotency_key), None)
     if previous is not None:
         err = d.check_replay(as_domain(previous), set_id=set_id, count=count, provider_id=facility.id,
                              service_code=service_code)
@@ -259,7 +262,7 @@ def redeem(session: Session, *, user: User, set_id: int, facility: Facility, ser
     err = d.check_provider_service(service_code, services)
     if err:
         raise err
-    entries = entries_of(session, set_id)
+    entries = [e for e in rows if e.set_id == set_id]
     until = valid_until(coupon_set, service_code, entries)
     if until is not None and d.japan_date(now) > until:
         raise d.CouponError("set", d.errors.N_("This coupon expired on %(valid_until)s."), "coupon_expired",

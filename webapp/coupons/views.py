@@ -245,8 +245,9 @@ def use_confirm():
         db.session.rollback()
         flash(error_text(e))
         return redirect(url_for("coupons.use", set=s.id, p=point.qr_token))
+    entry_id = entry.id  # read before the commit expires it (reading it after would reload it and its provider)
     db.session.commit()
-    return redirect(url_for("coupons.receipt", entry_id=entry.id))
+    return redirect(url_for("coupons.receipt", entry_id=entry_id))
 
 
 @bp.route("/coupons/receipts/<int:entry_id>")
