@@ -45,7 +45,7 @@ def search_pins(args, limit: int) -> dict:
     """The places of a search (same arguments, same search as the list) that have coordinates, at most
     ``limit`` of them in the list's order."""
     refs = reference_lists()
-    parsed = parse_search_args(args, db.session, municipality_origins(refs["municipalities"]))
+    parsed = parse_search_args(args, db.session, municipality_origins(refs["municipalities"]), refs=refs)
     query = dataclasses.replace(parsed.query, page=1, per_page=limit, with_facets=False)
     result = get_index().search(query)
     ids = [h.id for h in result.hits]

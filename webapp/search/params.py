@@ -40,17 +40,19 @@ class ParsedSearch:
     has_location: bool = False        # lat/lon given by the phone
 
 
-def valid_codes(session) -> dict[str, frozenset[str]]:
-    """The codes each filter accepts, from the reference tables."""
-    return {
-        "programme": frozenset(PROGRAMMES),
-        "category": frozenset(session.scalars(select(Category.code))),
-        "benefit": frozenset(session.scalars(select(BenefitKind.code))),
-        "amenity": frozenset(session.scalars(select(Amenity.code))),
-        "area": frozenset(session.scalars(select(Municipality.code))),
-        "service": frozenset(session.scalars(select(CouponService.code))),
-        "nationwide": frozenset({"1"}),
-    }
+_CODE_TABLES = {"category": ("categories", Category), "benefit": ("benefit_kinds", BenefitKind),
+                "amenity": ("amenities", Amenity), "area": ("municipalities", Municipality),
+                "service": ("services", CouponService)}
+
+
+def valid_codes(session, refs: dict | None = None) -> dict[str, frozenset[str]]:
+    """The codes each filter accepts, from the reference tables (or from their rows in ``refs``, as
+    :func:`webapp.search.service.reference_lists` gives them, when the caller has them already)."""
+    codes = {"programme": frozenset(PROGRAMMES), "nationwide": frozenset({"1"})}
+    for facet, (key, model) in _CODE_TABLES.items():
+        codes[facet] = (frozenset(r.code for r in refs[key]) if refs is not None
+                        else frozenset(session.scalars(select(model.code))))
+    return codes
 
 
 def value_names(session) -> dict[str, dict[str, str]]:
@@ -104,8 +106,10 @@ def _float(args: MultiDict, name: str, low: float, high: float, errors: list) ->
 
 
 def parse_search_args(args: MultiDict, session, municipalities: dict[str, tuple[float, float]] | None = None,
-                      default_sort: str | None = None, now: dt.datetime | None = None) -> ParsedSearch:
-    """Validate search arguments. ``municipalities`` maps codes to (lat, lon) for the "near" origin."""
+                      default_sort: str | None = None, now: dt.datetime | None = None,
+                      refs: dict | None = None) -> ParsedSearch:
+    """Validate search arguments. ``municipalities`` maps codes to (lat, lon) for the "near" origin; ``refs``
+    (reference rows the caller has loaded) saves reading the accepted codes again."""
     errors: list[tuple[str, str]] = []
     text = (args.get("q") or "").strip()
     if len(text) > MAX_QUERY_LENGTH:
@@ -115,7 +119,7 @@ def parse_search_args(args: MultiDict, session, municipalities: dict[str, tuple[
         errors.append(("q", N_("The search words contain invalid characters.")))
         text = text.replace("\x00", "")
 
-    codes = valid_codes(session)
+    codes = valid_codes(session, refs)
     names = value_names(session) if any(args.getlist(p) for p in (*NAMED_FILTERS, "near")) else {}
     allowed: dict[str, list[str]] = {}
     filters: dict[str, tuple[str, ...]] = {}

@@ -41,7 +41,7 @@ def municipality_origins(municipalities) -> dict[str, tuple[float, float]]:
 def run_search(args, per_page: int | None = None):
     """Parse ``args``, search, and load the facilities of the page (in result order)."""
     refs = reference_lists()
-    parsed = parse_search_args(args, db.session, municipality_origins(refs["municipalities"]))
+    parsed = parse_search_args(args, db.session, municipality_origins(refs["municipalities"]), refs=refs)
     if per_page:
         parsed.query = dataclasses.replace(parsed.query, per_page=per_page)
     try:
