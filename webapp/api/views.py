@@ -8,7 +8,7 @@ from werkzeug.exceptions import HTTPException
 
 from ..extensions import db
 from ..facilities.operations import find_facility, is_listed
-from ..search.service import modified_url, run_search, understood_filters
+from ..search.service import facet_labels, modified_url, run_search, understood_filters
 from ..pagecache import allow_store
 from ..search_log import record_zero_result
 from .openapi import openapi_document
@@ -93,7 +93,7 @@ def facilities():
         "understood": ({"text": result.searched_text or "", "ignored_words": result.ignored_words,
                         "filters": [{"parameter": f["facet"], "value": f["value"], "word": f["word"],
                                      "remove_url": f["remove_url"]}
-                                    for f in understood_filters(result, refs, "api.facilities")]}
+                                    for f in understood_filters(result, facet_labels(refs), "api.facilities")]}
                        if result.applied_filters else None),
         "page": result.page,
         "per_page": result.per_page,

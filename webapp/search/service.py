@@ -38,8 +38,9 @@ def municipality_origins(municipalities) -> dict[str, tuple[float, float]]:
     return {m.code: (m.lat, m.lon) for m in municipalities}
 
 
-def run_search(args, per_page: int | None = None):
-    """Parse ``args``, search, and load the facilities of the page (in result order)."""
+def run_search(args, per_page: int | None = None, load: tuple = ()):
+    """Parse ``args``, search, and load the facilities of the page (in result order). ``load``: loader options
+    for the facilities (a page that shows only some of their relationships need not read the others)."""
     refs = reference_lists()
     parsed = parse_search_args(args, db.session, municipality_origins(refs["municipalities"]), refs=refs)
     if per_page:
@@ -50,7 +51,8 @@ def run_search(args, per_page: int | None = None):
         log.error("search index missing: run `flask --app webapp reindex`")
         abort(503)
     ids = [h.id for h in result.hits]
-    rows = {f.external_id: f for f in db.session.scalars(select(Facility).where(Facility.external_id.in_(ids)))}
+    rows = {f.external_id: f for f in db.session.scalars(
+        select(Facility).where(Facility.external_id.in_(ids)).options(*load))} if ids else {}
     items = [(h, rows[h.id]) for h in result.hits if h.id in rows]
     return parsed, result, items, refs
 
@@ -90,9 +92,9 @@ def facet_labels(refs) -> dict[str, dict[str, str]]:
     return out
 
 
-def active_filters(parsed, refs) -> list[dict]:
-    """The filters in force, each with its label and the URL that removes just it."""
-    labels = facet_labels(refs)
+def active_filters(parsed, labels: dict[str, dict[str, str]]) -> list[dict]:
+    """The filters in force, each with its label (``labels``: :func:`facet_labels`) and the URL that removes
+    just it."""
     out = []
     for facet, values in parsed.query.filters().items():
         for v in values:
@@ -104,10 +106,10 @@ def active_filters(parsed, refs) -> list[dict]:
     return out
 
 
-def understood_filters(result, refs, endpoint: str = "search.results") -> list[dict]:
-    """The filters a sentence was read into, each with its label and the URL of the same search without it
-    (the sentence's other filters and search words spelled out as ordinary parameters)."""
-    labels = facet_labels(refs)
+def understood_filters(result, labels: dict[str, dict[str, str]], endpoint: str = "search.results") -> list[dict]:
+    """The filters a sentence was read into, each with its label (``labels``: :func:`facet_labels`) and the URL
+    of the same search without it (the sentence's other filters and search words spelled out as ordinary
+    parameters)."""
     out = []
     for i, (facet, value, word) in enumerate(result.applied_filters):
         changes: dict = {"q": result.searched_text or None, "page": None}

@@ -7,11 +7,12 @@ from functools import partial
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 
 from search_index import IndexMissing, SearchQuery, is_open_at
 
 from ..extensions import db
-from ..models import BenefitKind, CouponService
+from ..models import BenefitKind, CouponService, Facility
 from ..facilities.operations import find_facility, is_listed
 from ..indexing import get_index
 from ..pagecache import allow_store
@@ -39,7 +40,10 @@ def index():
 @bp.route("/search")
 def results():
     """Search results with filters, facet counts and sort orders (also the empty-result help)."""
-    parsed, result, items, refs = run_search(request.args)
+    # The cards show benefits only: amenities and services are not read.
+    parsed, result, items, refs = run_search(request.args, load=(lazyload(Facility.amenities),
+                                                                 lazyload(Facility.services)))
+    labels = facet_labels(refs)
     count_if_empty = partial(record_zero_result, parsed.query.text, result.total, "web", page=parsed.query.page)
     count_if_empty()
     allow_store(on_hit=count_if_empty)  # a search that found nothing is counted every time, even from the cache
@@ -52,9 +56,9 @@ def results():
                            relaxed_words=quoted(result.searched_as), ignored_words=quoted(result.ignored_words),
                            did_you_mean_url=(modify_query(q=result.did_you_mean, page=None)
                                              if result.did_you_mean else None),
-                           understood=understood_filters(result, refs),
+                           understood=understood_filters(result, labels),
                            suggestions=suggestions, open_now=open_now, sort_choices=SORT_CHOICES,
-                           active_filters=active_filters(parsed, refs), labels=facet_labels(refs), **refs)
+                           active_filters=active_filters(parsed, labels), labels=labels, **refs)
 
 
 @bp.app_template_global()
