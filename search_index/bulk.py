@@ -12,7 +12,6 @@ incremental :meth:`~search_index.index.SearchIndex.apply` and merges read them l
 """
 from __future__ import annotations
 
-import logging
 import multiprocessing
 import traceback
 from typing import Any
@@ -24,7 +23,6 @@ from whoosh.writing import PostingPool, SegmentWriter
 from . import fuzzy
 from .schema import to_fields
 
-log = logging.getLogger(__name__)
 _POSTING_SIZE = 150  # Whoosh's own per-posting memory estimate, give or take the lengths of the strings
 
 
@@ -92,9 +90,6 @@ class _BuildPool(PostingPool):
         if self.currentsize > self.limit:
             self.save()
         self.current.append(item)
-
-    def iter_postings(self):
-        return self.items()
 
 
 def _segment_writer(ix: Any, limitmb: int, lock: bool) -> SegmentWriter:
