@@ -89,6 +89,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(search_bp)
     from .search import map as search_map
     search_map.init_app(app)  # /search/pins.json (the map view's pins)
+    from .search import rowcache
+    rowcache.init_app(app)  # reference rows and result-card facilities kept per process
     app.register_blueprint(passport_bp)
     from .facilities.seo import bp as seo_bp
     app.register_blueprint(seo_bp)  # /sitemap.xml, /robots.txt, facility_jsonld

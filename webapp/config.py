@@ -53,6 +53,9 @@ class Config:
     # Anonymous search pages and API answers kept this many seconds per web process (webapp/pagecache.py);
     # 0 switches the cache off.
     PAGE_CACHE_SECONDS = float(os.environ.get("PAGE_CACHE_SECONDS", 20))
+    # Reference rows and result-card facilities kept per web process while the search index is unchanged, at
+    # most this many seconds (webapp/search/rowcache.py); 0 switches the copies off.
+    SEARCH_ROW_CACHE_SECONDS = float(os.environ.get("SEARCH_ROW_CACHE_SECONDS", 60))
     # Map tiles ({z}/{x}/{y}); the page's Content-Security-Policy allows the tile URL's host. Default: GSI
     # (国土地理院) 地理院タイル, standard map. Attribution is HTML shown in the map's corner.
     MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://cyberjapandata.gsi.go.jp/xyz/std/{z}/{x}/{y}.png")

@@ -55,13 +55,15 @@ def valid_codes(session, refs: dict | None = None) -> dict[str, frozenset[str]]:
     return codes
 
 
-def value_names(session) -> dict[str, dict[str, str]]:
+def value_names(session, refs: dict | None = None) -> dict[str, dict[str, str]]:
     """For each filter of NAMED_FILTERS: {folded name: code} for the names people may pass instead of a code
-    (name, English name, reading; a municipality also without 市/町/村). A name two values share is left out."""
+    (name, English name, reading; a municipality also without 市/町/村). A name two values share is left out.
+    Reads the reference tables, or their rows in ``refs`` when given (as for :func:`valid_codes`)."""
     out: dict[str, dict[str, str]] = {}
     for facet, model in NAMED_FILTERS.items():
         names: dict[str, str | None] = {}
-        for row in session.scalars(select(model)):
+        rows = refs[_CODE_TABLES[facet][0]] if refs is not None else session.scalars(select(model))
+        for row in rows:
             forms = {row.name, row.name_en, getattr(row, "kana", None)}
             if facet == "area" and row.name.endswith(_PLACE_SUFFIXES) and len(row.name) > 2:
                 forms.add(row.name[:-1])
@@ -120,7 +122,7 @@ def parse_search_args(args: MultiDict, session, municipalities: dict[str, tuple[
         text = text.replace("\x00", "")
 
     codes = valid_codes(session, refs)
-    names = value_names(session) if any(args.getlist(p) for p in (*NAMED_FILTERS, "near")) else {}
+    names = value_names(session, refs) if any(args.getlist(p) for p in (*NAMED_FILTERS, "near")) else {}
     allowed: dict[str, list[str]] = {}
     filters: dict[str, tuple[str, ...]] = {}
     for param, facet in MULTI_PARAMS.items():

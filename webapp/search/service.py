@@ -5,15 +5,14 @@ from __future__ import annotations
 import dataclasses
 import logging
 
-from flask import abort, request, url_for
+from flask import abort, current_app, request, url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
 from search_index import IndexMissing
 
 from ..extensions import db
 from ..indexing import get_index
-from ..models import Amenity, BenefitKind, Category, CouponService, Facility, Municipality
+from ..models import Facility
 from ..web.labels import benefit_name, localized
 from .params import parse_search_args
 
@@ -23,24 +22,30 @@ log = logging.getLogger(__name__)
 SORT_CHOICES = ("relevance", "kana", "newest", "nearest")
 
 
+def _index_state() -> tuple | None:
+    try:
+        return get_index().state()
+    except OSError:
+        return None  # no copies kept (webapp/search/rowcache.py) while the index cannot be read
+
+
 def reference_lists() -> dict:
-    """Reference rows for filters and labels, in display order."""
-    return {
-        "categories": db.session.scalars(select(Category).order_by(Category.sort_order)).all(),
-        "municipalities": db.session.scalars(select(Municipality).order_by(Municipality.sort_order)).all(),
-        "amenities": db.session.scalars(select(Amenity).order_by(Amenity.sort_order)).all(),
-        "benefit_kinds": db.session.scalars(select(BenefitKind).order_by(BenefitKind.sort_order)).all(),
-        "services": db.session.scalars(select(CouponService).order_by(CouponService.sort_order)).all(),
-    }
+    """Reference rows for filters and labels, in display order (this process's copies, read-only)."""
+    return current_app.extensions["search_rows"].references(db.session, _index_state())
+
+
+def facilities_by_id(external_ids: list[str]) -> dict[str, Facility]:
+    """The listed facilities of a result page by external id, with their relationships (this process's
+    copies, read-only)."""
+    return current_app.extensions["search_rows"].facilities(db.session, _index_state(), external_ids)
 
 
 def municipality_origins(municipalities) -> dict[str, tuple[float, float]]:
     return {m.code: (m.lat, m.lon) for m in municipalities}
 
 
-def run_search(args, per_page: int | None = None, load: tuple = ()):
-    """Parse ``args``, search, and load the facilities of the page (in result order). ``load``: loader options
-    for the facilities (a page that shows only some of their relationships need not read the others)."""
+def run_search(args, per_page: int | None = None):
+    """Parse ``args``, search, and load the facilities of the page (in result order)."""
     refs = reference_lists()
     parsed = parse_search_args(args, db.session, municipality_origins(refs["municipalities"]), refs=refs)
     if per_page:
@@ -50,9 +55,7 @@ def run_search(args, per_page: int | None = None, load: tuple = ()):
     except IndexMissing:
         log.error("search index missing: run `flask --app webapp reindex`")
         abort(503)
-    ids = [h.id for h in result.hits]
-    rows = {f.external_id: f for f in db.session.scalars(
-        select(Facility).where(Facility.external_id.in_(ids)).options(*load))} if ids else {}
+    rows = facilities_by_id([h.id for h in result.hits])
     items = [(h, rows[h.id]) for h in result.hits if h.id in rows]
     return parsed, result, items, refs
 

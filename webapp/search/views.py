@@ -7,12 +7,11 @@ from functools import partial
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import lazyload
 
 from search_index import IndexMissing, SearchQuery, is_open_at
 
 from ..extensions import db
-from ..models import BenefitKind, CouponService, Facility
+from ..models import BenefitKind, CouponService
 from ..facilities.operations import find_facility, is_listed
 from ..indexing import get_index
 from ..pagecache import allow_store
@@ -40,9 +39,7 @@ def index():
 @bp.route("/search")
 def results():
     """Search results with filters, facet counts and sort orders (also the empty-result help)."""
-    # The cards show benefits only: amenities and services are not read.
-    parsed, result, items, refs = run_search(request.args, load=(lazyload(Facility.amenities),
-                                                                 lazyload(Facility.services)))
+    parsed, result, items, refs = run_search(request.args)
     labels = facet_labels(refs)
     count_if_empty = partial(record_zero_result, parsed.query.text, result.total, "web", page=parsed.query.page)
     count_if_empty()

@@ -1,0 +1,163 @@
+"""The per-process copies of reference rows and result-card facilities (webapp/search/rowcache.py): a search
+repeated on an unchanged index reads no reference or facility rows, any change the index applies or a reference
+row committed in this process is seen on the next page, and the copies are usable outside any session."""
+import contextlib
+import time
+from urllib.parse import quote
+
+import pytest
+from sqlalchemy import event
+
+from webapp.extensions import db
+from webapp.facilities.importing import load_records
+from webapp.models import Category
+from webapp.search.rowcache import SearchRows
+
+ROW = {"external_id": "RC-1", "name": "ぽかぽか食堂", "name_kana": "ぽかぽかしょくどう", "category": "restaurant",
+       "municipality": "142051", "address": "藤沢市辻堂1-1", "benefits": {"otoku": "ジュース1杯無料"},
+       "amenities": ["nursing_room"]}
+PAGE = "/search?q=" + quote("ぽかぽか")
+API = "/api/v1/facilities?q=" + quote("ぽかぽか")
+
+
+@contextlib.contextmanager
+def tables_read(app):
+    """The tables named in the FROM clauses of the statements run meanwhile (as one lower-case string each)."""
+    seen: list[str] = []
+
+    def note(conn, cursor, statement, params, context, executemany):
+        if statement.lstrip().upper().startswith("SELECT"):
+            seen.append(statement.lower())
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+
+
+def reads(statements: list[str], table: str) -> int:
+    return sum(f"from {table}" in s or f'from "{table}"' in s for s in statements)
+
+
+def facility_loads(statements: list[str]) -> int:
+    """Statements that load facilities by external id (not the relationships loaded with them)."""
+    return sum("facilities.external_id in" in s for s in statements)
+
+
+@pytest.fixture
+def shop_app(ref_app):
+    with ref_app.app_context():
+        load_records(db.session, [ROW])
+        db.session.commit()  # indexed at once (inline)
+    return ref_app
+
+
+def no_page_cache(client):
+    client.set_cookie("session", "someone")  # any cookie but the language one: the page cache stays out
+
+
+def test_a_repeated_search_reads_no_reference_or_facility_rows(shop_app):
+    client = shop_app.test_client()
+    no_page_cache(client)
+    assert "/facilities/RC-1" in client.get(PAGE).get_data(as_text=True)
+    with tables_read(shop_app) as seen:
+        page = client.get(PAGE).get_data(as_text=True)
+        api = client.get(API).json
+    assert "<mark>ぽかぽか</mark>食堂</a>" in page and "<span>飲食店</span>" in page  # the card: name, category
+    assert api["items"][0]["amenities"] == ["nursing_room"] and api["items"][0]["benefits"]["otoku"]
+    for table in ("facilities", "categories", "municipalities", "amenities", "benefit_kinds", "coupon_services",
+                  "facility_benefits"):
+        assert reads(seen, table) == 0, (table, seen)
+
+
+def test_an_edit_the_index_applied_is_on_the_next_card(shop_app):
+    client = shop_app.test_client()
+    no_page_cache(client)
+    assert client.get(API).json["items"][0]["name"] == "ぽかぽか食堂"
+    with shop_app.app_context():
+        load_records(db.session, [dict(ROW, name="ぽかぽか食堂 本店", benefits={"setsubi": "授乳室あり"})])
+        db.session.commit()
+    item = client.get(API).json["items"][0]
+    assert item["name"] == "ぽかぽか食堂 本店" and item["benefits"] == {"setsubi": "授乳室あり"}
+    assert "食堂 本店</a>" in client.get(PAGE).get_data(as_text=True)
+
+
+def test_a_reference_row_committed_here_is_seen_at_once(shop_app):
+    client = shop_app.test_client()
+    no_page_cache(client)
+    assert client.get(API).json["items"][0]["category"]["name"] == "飲食店"
+    with shop_app.app_context():
+        state = shop_app.extensions["search_index"].state()
+        db.session.get(Category, "restaurant").name = "レストラン・カフェ"
+        db.session.commit()  # no facility changed: the index is where it was
+        assert shop_app.extensions["search_index"].state() == state
+    assert client.get(API).json["items"][0]["category"]["name"] == "レストラン・カフェ"
+    assert "<span>レストラン・カフェ</span>" in client.get(PAGE).get_data(as_text=True)
+
+
+def test_switched_off_every_page_reads(tmp_path):
+    from tests.conftest import _drop_pg_schema, _make_app
+    from webapp.cli import init_db
+    from webapp.indexing import get_index, rebuild_index
+    app = _make_app(tmp_path, SEARCH_ROW_CACHE_SECONDS=0)
+    try:
+        with app.app_context():
+            init_db()
+            load_records(db.session, [ROW])
+            db.session.commit()
+            rebuild_index(db.session, get_index())
+        client = app.test_client()
+        no_page_cache(client)
+        client.get(API)
+        with tables_read(app) as seen:
+            assert client.get(API).json["total"] == 1
+        assert reads(seen, "categories") == 1 and reads(seen, "facilities") >= 1
+    finally:
+        with app.app_context():
+            db.session.remove()
+            app.extensions["search_index"].close()
+            db.engine.dispose()
+        _drop_pg_schema(app)
+
+
+def test_copies_follow_the_state_expire_and_keep_the_newest(shop_app):
+    rows = SearchRows(seconds=600, entries=2)
+    with shop_app.app_context():
+        extra = [dict(ROW, external_id=f"RC-{n}", name=f"ぽかぽか{n}号店") for n in (2, 3)]
+        load_records(db.session, extra)
+        db.session.commit()
+        with tables_read(shop_app) as seen:
+            first = rows.facilities(db.session, ("g", 1), ["RC-1", "RC-2", "RC-404"])
+            again = rows.facilities(db.session, ("g", 1), ["RC-2", "RC-1"])
+            refs = rows.references(db.session, ("g", 1))
+            assert rows.references(db.session, ("g", 1)) is refs
+        assert sorted(first) == ["RC-1", "RC-2"]  # an unknown id is left out
+        assert again["RC-1"] is first["RC-1"] and facility_loads(seen) == 1 and reads(seen, "categories") == 1
+        rows.facilities(db.session, ("g", 1), ["RC-3"])  # two entries at most: RC-2 (least recently used) goes
+        with tables_read(shop_app) as seen:
+            assert rows.facilities(db.session, ("g", 1), ["RC-1", "RC-3"])["RC-3"].name == "ぽかぽか3号店"
+            assert facility_loads(seen) == 0
+            rows.facilities(db.session, ("g", 1), ["RC-2"])
+            assert facility_loads(seen) == 1
+        with tables_read(shop_app) as seen:
+            rows.facilities(db.session, ("g", 2), ["RC-2"])  # the index moved on
+            assert rows.references(db.session, ("g", 2)) is not refs
+            assert facility_loads(seen) == 1
+        brief = SearchRows(seconds=0.05)
+        with tables_read(shop_app) as seen:
+            brief.facilities(db.session, ("g", 2), ["RC-2"])
+            time.sleep(0.1)
+            brief.facilities(db.session, ("g", 2), ["RC-2"])  # too old: read again
+            assert facility_loads(seen) == 2
+        db.session.rollback()
+        db.session.remove()
+    # Detached, and complete: readable with no session, after the one that loaded them is gone.
+    f = first["RC-1"]
+    assert (f.category.name, f.municipality.name) == ("飲食店", "藤沢市")
+    assert [b.text for b in f.benefits] == ["ジュース1杯無料"] and [a.code for a in f.amenities] == ["nursing_room"]
+    assert f.services == []
+    orders = [c.sort_order for c in refs["categories"]]
+    assert len(orders) > 3 and orders == sorted(orders)
