@@ -30,8 +30,10 @@ threads = int(_env("GUNICORN_THREADS", 4 if worker_class == "gthread" else 1))
 timeout = int(_env("GUNICORN_TIMEOUT", 30))  # a worker silent this long is killed and replaced
 graceful_timeout = int(_env("GRACEFUL_TIMEOUT", 30))
 keepalive = int(_env("GUNICORN_KEEPALIVE", 5))
-max_requests = int(_env("GUNICORN_MAX_REQUESTS", 5000))  # recycle workers now and then (memory)
-max_requests_jitter = int(_env("GUNICORN_MAX_REQUESTS_JITTER", 500))
+# Recycle workers now and then (memory). Not often: a new worker starts with empty caches (pages, reference
+# rows, cards), and at a few hundred requests a second per worker 5000 requests meant a new one every 20 s.
+max_requests = int(_env("GUNICORN_MAX_REQUESTS", 50000))
+max_requests_jitter = int(_env("GUNICORN_MAX_REQUESTS_JITTER", 5000))
 limit_request_line = 8190
 pidfile = _env("GUNICORN_PIDFILE", os.path.join("instance", "gunicorn.pid"))
 errorlog = "-"
@@ -108,6 +110,13 @@ def when_ready(server):
     if os.environ.get("SEARCH_INDEX_MODE") == "worker" and _env("INDEX_WORKER", "1") != "0":
         _supervisor = IndexWorkerSupervisor(server.log, _env("INDEX_WORKER_INTERVAL", "1"))
         _supervisor.start()
+
+
+def post_worker_init(worker):
+    # Before the worker takes its first request: open the search index and load the dictionaries that a
+    # fresh process's first searches would otherwise wait for (a second or more on a large index).
+    from webapp.serving import warm_up
+    warm_up(worker.wsgi)
 
 
 def on_exit(server):

@@ -316,6 +316,16 @@ class SearchIndex:
         result.ignored_words = list(dict.fromkeys(reading.ignored))
         return result
 
+    def warm(self) -> None:
+        """Do now what the first searches of a new process would wait for: open the index and build what its
+        searches read lazily (facet masks, sort and hours columns, the typo dictionary, the sentence reader's
+        dictionary). Raises IndexMissing when there is no index."""
+        import datetime as dt
+        now = dt.datetime.now()
+        for text, sort in (("授乳室があるカフェを探しています", "relevance"), ("こどもぷらさ", "relevance"),
+                           ("", "kana"), ("", "newest"), ("", "nearest")):
+            self.search(SearchQuery(text=text, sort=sort, origin=(35.45, 139.4), open_at=now, now=now, per_page=1))
+
     def doc_count(self) -> int:
         with self._lock:
             return self._current_snapshot().live_count

@@ -127,6 +127,29 @@ def test_readyz_is_503_when_the_index_is_behind_the_change_log(ref_app):
     assert client.get("/readyz").status_code == 200
 
 
+def test_a_worker_is_warmed_up_before_its_first_request(app, caplog):
+    from search_index import IndexMissing
+    from webapp.cli import init_db
+    from webapp.indexing import get_index, rebuild_index
+    from webapp.serving import warm_up
+    caplog.set_level(logging.INFO, logger="webapp.serving")
+    warm_up(app)  # no index yet: it says so and leaves the rest to the first requests
+    assert "no search index yet" in caplog.text
+    with pytest.raises(IndexMissing):
+        app.extensions["search_index"].warm()
+    with app.app_context():
+        init_db()
+        rebuild_index(db.session, get_index())
+    index = app.extensions["search_index"]
+    index.close()  # as a new process finds it
+    caplog.clear()
+    warm_up(app)
+    assert "warmed up in" in caplog.text
+    compiled = {t.name for t in app.jinja_env.cache.values()} if app.jinja_env.cache is not None else set()
+    assert {"search/results.html", "search/_card.html", "base.html"} <= compiled
+    assert index._snapshot is not None and index._typos is not None  # opened, typo dictionary read
+
+
 # -- a real gunicorn ----------------------------------------------------------------------------------------
 @pytest.fixture
 def served_db(tmp_path):

@@ -194,6 +194,25 @@ def _init_probes(app: Flask) -> None:
         return response
 
 
+def warm_up(app: Flask) -> None:
+    """Prepare what a new web process's first requests would wait for (the compiled templates, and the search
+    index with what its searches build lazily: up to a second on a large index), before it takes requests:
+    gunicorn.conf.py calls it for each worker."""
+    from search_index import IndexMissing
+    started = time.perf_counter()
+    try:
+        for name in app.jinja_env.list_templates(extensions=["html"]):
+            app.jinja_env.get_template(name)  # compiled once per process, now rather than on first use
+        app.extensions["search_index"].warm()
+    except IndexMissing:
+        log.info("warm-up: no search index yet")
+        return
+    except Exception as e:  # noqa: BLE001 - the first requests will try again, and say why
+        log.warning("warm-up failed: %s", e)
+        return
+    log.info("warmed up in %.0f ms", (time.perf_counter() - started) * 1000)
+
+
 def init_app(app: Flask) -> None:
     # after_request functions run in reverse order: static files are read, then compressed, then kept in the
     # page cache (webapp/pagecache.py), then logged.
