@@ -305,3 +305,19 @@ def test_the_api_reports_corrections_and_understood_filters(demo_client):
     data = demo_client.get("/api/v1/facilities", query_string={"q": "ベビーカーで入れるレストラン"}).get_json()
     assert data["understood"]["filters"][0]["parameter"] == "category" and data["understood"]["text"] == "ベビーカー"
     assert data["total"] > 0 and all(i["category"]["code"] == "restaurant" for i in data["items"])
+
+
+def test_cards_show_the_english_name_on_english_pages(ref_app):
+    from urllib.parse import quote
+
+    from webapp.facilities.importing import load_records
+    with ref_app.app_context():
+        load_records(db.session, [{"external_id": "EN-1", "name": "ぽかぽか食堂", "name_kana": "ぽかぽかしょくどう",
+                                   "name_en": "Pokapoka Diner", "category": "restaurant", "municipality": "142051",
+                                   "address": "藤沢市辻堂1-1", "benefits": {"otoku": "ジュース1杯無料"}}])
+        db.session.commit()
+    client = ref_app.test_client()
+    url = "/search?q=" + quote("ぽかぽか")
+    assert "Pokapoka Diner" not in client.get(url).get_data(as_text=True)
+    english = client.get(url + "&lang=en").get_data(as_text=True)
+    assert '<p class="name-en" lang="en">Pokapoka Diner</p>' in english

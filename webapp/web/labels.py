@@ -41,4 +41,5 @@ def days_label(days: str) -> str:
 def init_app(app) -> None:
     app.add_template_filter(localized, "loc")
     app.add_template_global(benefit_name)
+    app.add_template_global(is_english)
     app.add_template_global(days_label)
