@@ -5,7 +5,7 @@ import os
 from urllib.parse import urlparse
 
 import click
-from flask import Blueprint, current_app, redirect, request
+from flask import Blueprint, current_app, g, redirect, request
 
 from . import catalogs
 
@@ -22,6 +22,36 @@ def current_locale() -> str:
     if cookie in langs:
         return cookie
     return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _babel_state():
+    """Flask-Babel's per-request state (where it keeps the locale it chose), or None outside an app context."""
+    return g.get("_flask_babel") if g else None
+
+
+def current_translations():
+    """Flask-Babel's translations for the current locale, looked up once per locale and request.
+
+    Flask-Babel finds the domain, the locale and the catalogue again for every message, and a results page
+    asks for hundreds. The lookup is kept beside the locale Flask-Babel chose, so ``force_locale`` (a mail in
+    its recipient's language) is followed: another locale object, another lookup."""
+    from flask_babel import get_translations
+    state = _babel_state()
+    locale = getattr(state, "babel_locale", None)
+    if locale is None:
+        return get_translations()  # chooses the locale (and keeps it) on first use
+    memo = getattr(state, "kosodate_translations", None)
+    if memo is None or memo[0] is not locale:
+        memo = (locale, get_translations())
+        state.kosodate_translations = memo
+    return memo[1]
+
+
+def current_language() -> str:
+    """The current locale's language ("ja", "en"), read from where Flask-Babel keeps it; "" outside a request."""
+    from flask_babel import get_locale
+    locale = getattr(_babel_state(), "babel_locale", None) or get_locale()
+    return locale.language if locale is not None else ""
 
 
 def _safe_next(target: str | None) -> str:
@@ -101,6 +131,13 @@ def translate_init(language: str) -> None:
 def init_app(app) -> None:
     app.register_blueprint(bp)
     app.cli.add_command(translate_cli)
+    # The templates' _() and ngettext() as Flask-Babel installs them, with one lookup a request.
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: current_translations().ugettext(s),
+        ngettext=lambda s, p, n: current_translations().ungettext(s, p, n),
+        pgettext=lambda c, s: current_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: current_translations().unpgettext(c, s, p, n),
+        newstyle=True)
 
     @app.context_processor
     def inject_locale():

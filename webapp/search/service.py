@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from search_index import IndexMissing
 
 from ..extensions import db
+from ..i18n import current_language
 from ..indexing import get_index
 from ..models import Facility
 from ..web.labels import benefit_name, localized
@@ -86,7 +87,12 @@ PROGRAMME_NAMES = {"passport": _l("Passport facilities"), "coupon": _l("Coupon s
 
 
 def facet_labels(refs) -> dict[str, dict[str, str]]:
-    """Display names of facet values in the current language."""
+    """Display names of facet values in the current language (kept with this process's reference rows)."""
+    return current_app.extensions["search_rows"].derived(refs, ("facet_labels", current_language()),
+                                                          lambda: _facet_labels(refs))
+
+
+def _facet_labels(refs) -> dict[str, dict[str, str]]:
     out = {facet: {r.code: localized(r) for r in refs[key]} for facet, key in (
         ("category", "categories"), ("amenity", "amenities"), ("area", "municipalities"), ("service", "services"))}
     out["benefit"] = {b.code: benefit_name(b.code) for b in refs["benefit_kinds"]}

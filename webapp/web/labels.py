@@ -1,16 +1,17 @@
 """Names and labels in the page's language, shared by every blueprint and registered as template helpers."""
 from __future__ import annotations
 
-from flask_babel import get_locale, lazy_gettext as _l
+from flask_babel import lazy_gettext as _l
 
 from ..domain.facility_record import format_days
+from ..i18n import current_language
 
 WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 BENEFIT_KINDS = {"otoku": _l("Savings"), "kokorokubari": _l("Care"), "setsubi": _l("Facilities")}
 
 
 def is_english() -> bool:
-    return str(get_locale()) == "en"
+    return current_language() == "en"
 
 
 def localized(obj, attr: str = "name"):
