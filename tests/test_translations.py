@@ -119,3 +119,22 @@ def test_the_app_speaks_japanese_by_default_and_english_on_request(client):
     assert "検索" in client.get("/").get_data(as_text=True)
     english = client.get("/?lang=en").get_data(as_text=True)
     assert "Search" in english and "検索する" not in english
+
+
+def test_templates_follow_a_forced_locale_within_one_request(app):
+    """The templates' messages are looked up once a request (webapp/i18n.py), yet a mail rendered in its
+    recipient's language inside a Japanese page gets English, and the page Japanese again after it."""
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    from webapp.web.labels import is_english
+    page = "{{ _('Open now') }} {{ ngettext('%(num)d result', '%(num)d results', 2) }}"
+    with app.test_request_context("/search"):
+        before = render_template_string(page)
+        with force_locale("en"):
+            forced = render_template_string(page), is_english()
+        after = render_template_string(page), is_english()
+    assert before.startswith("営業中") and forced == ("Open now 2 results", True)
+    assert after == (before, False)
+    with app.test_request_context("/search?lang=en"):
+        assert render_template_string(page) == "Open now 2 results" and is_english()
