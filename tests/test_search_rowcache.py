@@ -161,3 +161,19 @@ def test_copies_follow_the_state_expire_and_keep_the_newest(shop_app):
     assert f.services == []
     orders = [c.sort_order for c in refs["categories"]]
     assert len(orders) > 3 and orders == sorted(orders)
+
+
+def test_values_made_from_the_reference_rows_are_made_once_per_copy():
+    from webapp.search.rowcache import per_refs
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return {"n": len(calls)}
+
+    one, other = {"categories": []}, {"categories": []}
+    first = per_refs(one, ("test", "ja"), compute)
+    assert per_refs(one, ("test", "ja"), compute) is first and len(calls) == 1
+    assert per_refs(one, ("test", "en"), compute) == {"n": 2}  # another key (language)
+    assert per_refs(other, ("test", "ja"), compute) == {"n": 3}  # new copies: computed again
+    assert per_refs(None, ("test", "ja"), compute) == {"n": 4} and per_refs(None, ("test", "ja"), compute) == {"n": 5}

@@ -16,6 +16,7 @@ from search_index import SORTS, SearchQuery, normalize
 from ..domain.facility_record import N_
 from ..models import PROGRAMMES, Amenity, BenefitKind, Category, CouponService, Municipality
 from ..timeutil import now_jst
+from .rowcache import per_refs
 
 MAX_QUERY_LENGTH = 200
 MAX_PAGE = 500
@@ -48,6 +49,17 @@ _CODE_TABLES = {"category": ("categories", Category), "benefit": ("benefit_kinds
 def valid_codes(session, refs: dict | None = None) -> dict[str, frozenset[str]]:
     """The codes each filter accepts, from the reference tables (or from their rows in ``refs``, as
     :func:`webapp.search.service.reference_lists` gives them, when the caller has them already)."""
+    return per_refs(refs, ("codes",), lambda: _valid_codes(session, refs))
+
+
+def value_names(session, refs: dict | None = None) -> dict[str, dict[str, str]]:
+    """For each filter of NAMED_FILTERS: {folded name: code} for the names people may pass instead of a code
+    (name, English name, reading; a municipality also without 市/町/村). A name two values share is left out.
+    Reads the reference tables, or their rows in ``refs`` when given (as for :func:`valid_codes`)."""
+    return per_refs(refs, ("names",), lambda: _value_names(session, refs))
+
+
+def _valid_codes(session, refs: dict | None = None) -> dict[str, frozenset[str]]:
     codes = {"programme": frozenset(PROGRAMMES), "nationwide": frozenset({"1"})}
     for facet, (key, model) in _CODE_TABLES.items():
         codes[facet] = (frozenset(r.code for r in refs[key]) if refs is not None
@@ -55,10 +67,7 @@ def valid_codes(session, refs: dict | None = None) -> dict[str, frozenset[str]]:
     return codes
 
 
-def value_names(session, refs: dict | None = None) -> dict[str, dict[str, str]]:
-    """For each filter of NAMED_FILTERS: {folded name: code} for the names people may pass instead of a code
-    (name, English name, reading; a municipality also without 市/町/村). A name two values share is left out.
-    Reads the reference tables, or their rows in ``refs`` when given (as for :func:`valid_codes`)."""
+def _value_names(session, refs: dict | None = None) -> dict[str, dict[str, str]]:
     out: dict[str, dict[str, str]] = {}
     for facet, model in NAMED_FILTERS.items():
         names: dict[str, str | None] = {}

@@ -66,13 +66,11 @@ class SearchRows:
         self._key: tuple | None = None
         self._expires = 0.0
         self._references: dict | None = None
-        self._derived: dict = {}
         self._facilities: OrderedDict[str, Facility] = OrderedDict()
 
     def clear(self) -> None:
         with self._lock:
             self._key, self._references = None, None
-            self._derived = {}
             self._facilities.clear()
 
     def _valid_for(self, state: tuple | None) -> None:
@@ -81,7 +79,6 @@ class SearchRows:
         if state != self._key or now >= self._expires:
             self._key, self._expires = state, now + self.seconds
             self._references = None
-            self._derived = {}
             self._facilities.clear()
 
     def references(self, session: Session, state: tuple | None) -> dict[str, list]:
@@ -97,21 +94,6 @@ class SearchRows:
             if self._key == state:
                 self._references = refs
         return refs
-
-    def derived(self, refs: dict, key: tuple, compute: Callable[[], object]):
-        """``compute()``, a value made from the reference rows ``refs`` (labels in one language, say), kept
-        with them: computed again only when ``refs`` are not this process's current copies."""
-        with self._lock:
-            if refs is not self._references:
-                return compute()
-            if key in self._derived:
-                return self._derived[key]
-            derived = self._derived
-        value = compute()
-        with self._lock:
-            if derived is self._derived:
-                derived[key] = value
-        return value
 
     def facilities(self, session: Session, state: tuple | None, external_ids: list[str]) -> dict[str, Facility]:
         """Facilities by external id (:func:`load_facilities`) as of ``state``; missing ones are left out."""
@@ -135,6 +117,23 @@ class SearchRows:
                     while len(self._facilities) > self.entries:
                         self._facilities.popitem(last=False)
         return found
+
+
+_derived: dict[tuple, tuple[object, object]] = {}
+
+
+def per_refs(refs: dict | None, key: tuple, compute: Callable[[], object]):
+    """``compute()``, a value made from the reference rows ``refs`` alone (accepted codes, facet labels in one
+    language), remembered for that ``refs`` object: a process's copies stay the same object while they are
+    valid, so the searches on them share one computation. Computed every time when ``refs`` is None."""
+    if refs is None:
+        return compute()
+    last = _derived.get(key)
+    if last is not None and last[0] is refs:
+        return last[1]
+    value = compute()
+    _derived[key] = (refs, value)
+    return value
 
 
 def _clear_on_reference_change(session, _flush_context) -> None:

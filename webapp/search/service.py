@@ -16,6 +16,7 @@ from ..indexing import get_index
 from ..models import Facility
 from ..web.labels import benefit_name, localized
 from .params import parse_search_args
+from .rowcache import per_refs
 
 log = logging.getLogger(__name__)
 
@@ -88,8 +89,7 @@ PROGRAMME_NAMES = {"passport": _l("Passport facilities"), "coupon": _l("Coupon s
 
 def facet_labels(refs) -> dict[str, dict[str, str]]:
     """Display names of facet values in the current language (kept with this process's reference rows)."""
-    return current_app.extensions["search_rows"].derived(refs, ("facet_labels", current_language()),
-                                                          lambda: _facet_labels(refs))
+    return per_refs(refs, ("facet_labels", current_language()), lambda: _facet_labels(refs))
 
 
 def _facet_labels(refs) -> dict[str, dict[str, str]]:
