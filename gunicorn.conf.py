@@ -17,9 +17,11 @@ import time
 _env = os.environ.get
 
 bind = _env("GUNICORN_BIND", "127.0.0.1:" + _env("PORT", "8000"))
-# Processes use the cores; two per core plus one, since the search and the page rendering hold the GIL and a
-# request waiting on the database leaves its core to another process.
-workers = int(_env("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count() + 1))
+# Processes use the cores: one per core, plus one to take a core that a request waiting on the database (a
+# redemption's commit) leaves. Searches hardly wait on it any more (webapp/search/rowcache.py), so more
+# processes than that only queue on the CPU: on 2 cores, 5 workers gave cached search pages a p95 of 36-68 ms
+# and waits up to 0.5 s, 3 workers 17 ms (and more pages per second); redemptions were the same within noise.
+workers = int(_env("WEB_CONCURRENCY", multiprocessing.cpu_count() + 1))
 # One thread per worker on Python 3.11: its cyclic garbage collector, run from one thread while another is
 # inside a frame, corrupts memory now and then (CPython gh-111363; 3.12 runs the collector only at safe points).
 # Under 16 clients asking for search pages, gthread workers died with SIGSEGV within seconds; sync workers and

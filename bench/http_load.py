@@ -298,8 +298,8 @@ def main(argv=None) -> int:
     parser.add_argument("--connections", type=int, default=16, help="wrk connections for search")
     parser.add_argument("--clients", type=int, default=16, help="concurrent families redeeming")
     parser.add_argument("--redeem-seconds", type=int, default=10, help="seconds of redemptions")
-    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1,
-                        help="gunicorn worker processes (gunicorn.conf.py's default: two per core plus one)")
+    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) + 1,
+                        help="gunicorn worker processes (gunicorn.conf.py's default: one per core plus one)")
     parser.add_argument("--skip-flask-run", action="store_true")
     args = parser.parse_args(argv)
     if not shutil.which("wrk"):
