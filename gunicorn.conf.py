@@ -115,7 +115,7 @@ def when_ready(server):
 
 
 def post_worker_init(worker):
-    # Before the worker takes its first request: open the search index and load the dictionaries that a
+    # Before the worker takes its first request: compile the templates, open the search index and build what a
     # fresh process's first searches would otherwise wait for (a second or more on a large index).
     from webapp.serving import warm_up
     warm_up(worker.wsgi)

@@ -177,3 +177,20 @@ def test_values_made_from_the_reference_rows_are_made_once_per_copy():
     assert per_refs(one, ("test", "en"), compute) == {"n": 2}  # another key (language)
     assert per_refs(other, ("test", "ja"), compute) == {"n": 3}  # new copies: computed again
     assert per_refs(None, ("test", "ja"), compute) == {"n": 4} and per_refs(None, ("test", "ja"), compute) == {"n": 5}
+
+
+def test_cards_are_read_as_committed_not_as_the_request_began(shop_app):
+    """A card is kept under the index state it was read at: it must hold what was committed by then, even when
+    the request's transaction began reading before another process's edit (and the index update) landed."""
+    from sqlalchemy import select, update
+    from sqlalchemy.orm import Session
+
+    from webapp.models import Facility
+    rows = SearchRows(seconds=600)
+    with shop_app.app_context():
+        assert db.session.scalar(select(Facility.name).where(Facility.external_id == "RC-1")) == "ぽかぽか食堂"
+        with Session(db.engine) as other:  # meanwhile, another process edits it and the index moves on
+            other.execute(update(Facility).where(Facility.external_id == "RC-1").values(name="ぽかぽか食堂 新館"))
+            other.commit()
+        assert rows.facilities(db.session, ("g", 2), ["RC-1"])["RC-1"].name == "ぽかぽか食堂 新館"
+        db.session.rollback()
