@@ -8,17 +8,15 @@ import struct
 import zlib
 
 from flask import Blueprint, Response, abort, current_app, jsonify, request, url_for
-from flask_babel import get_locale, gettext as _
-from sqlalchemy import select
+from flask_babel import gettext as _
 
 from search_index import IndexMissing
 
 from ..extensions import db
 from ..indexing import get_index
-from ..models import Facility
 from .params import parse_search_args
-from ..web.labels import localized
-from .service import municipality_origins, reference_lists
+from ..web.labels import is_english
+from .service import facet_labels, facilities_by_id, municipality_origins, reference_lists
 
 log = logging.getLogger(__name__)
 bp = Blueprint("map", __name__)
@@ -48,14 +46,10 @@ def search_pins(args, limit: int) -> dict:
     parsed = parse_search_args(args, db.session, municipality_origins(refs["municipalities"]), refs=refs)
     query = dataclasses.replace(parsed.query, page=1, per_page=limit, with_facets=False)
     result = get_index().search(query)
-    ids = [h.id for h in result.hits]
-    rows = {r.external_id: r for r in db.session.execute(
-        select(Facility.external_id, Facility.name, Facility.name_en, Facility.latitude, Facility.longitude,
-               Facility.location_approximate, Facility.category_code, Facility.municipality_code)
-        .where(Facility.external_id.in_(ids)))} if ids else {}
-    categories = {c.code: localized(c) for c in refs["categories"]}
-    municipalities = {m.code: localized(m) for m in refs["municipalities"]}
-    english = str(get_locale()) == "en"
+    rows = facilities_by_id([h.id for h in result.hits])
+    labels = facet_labels(refs)
+    categories, municipalities = labels["category"], labels["area"]
+    english = is_english()
     pins, unplaced = [], 0
     for h in result.hits:
         r = rows.get(h.id)
