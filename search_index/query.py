@@ -66,6 +66,7 @@ class Hit:
     name_html: str | None = None       # the name with matches marked, when it matched
     snippet_html: str | None = None    # an excerpt of the other text with matches marked
     matched_labels: list[tuple[str, str]] = field(default_factory=list)  # (facet, value) whose label matched
+    open_now: bool | None = None       # open at the query's open_at or now (None when it gave neither)
 
 
 @dataclass
@@ -161,15 +162,16 @@ class Snapshot:
                     m |= mask
         return m
 
-    def matched_labels(self, docnum: int, words: list[str]) -> list[tuple[str, str]]:
-        """The (facet, value) pairs of a document whose label contains one of ``words``."""
+    def labels_matching(self, words: list[str]) -> list[tuple[str, str, np.ndarray]]:
+        """(facet, value, documents) of the facet values, areas and programmes aside, whose label contains one
+        of ``words``: a hit's matched labels are those whose documents include it."""
         out = []
         for facet, value, text in self.labels:
             if facet in ("programme", "area") or not any(w in text for w in words):
                 continue
             mask = self.facet_masks(facet).get(value)
-            if mask is not None and mask[docnum]:
-                out.append((facet, value))
+            if mask is not None:
+                out.append((facet, value, mask))
         return out
 
     def facet_masks(self, fieldname: str) -> dict[str, np.ndarray]:
@@ -306,11 +308,11 @@ def execute(snap: Snapshot, q: SearchQuery, corrections: dict[str, tuple[str, ..
 
     facets: dict[str, dict[str, int]] = {}
     open_now = None
+    when = q.open_at or q.now
     if q.with_facets:
         for facet in FACET_FIELDS:
             base = combined(None if facet in ALL_OF_FACETS else facet)
             facets[facet] = {v: int(np.count_nonzero(base & m)) for v, m in snap.facet_masks(facet).items()}
-        when = q.open_at or q.now
         if when is not None:
             open_now = int(np.count_nonzero(combined("open_now") & snap.open_at(when)))
 
@@ -334,19 +336,22 @@ def execute(snap: Snapshot, q: SearchQuery, corrections: dict[str, tuple[str, ..
     order = _top(keys, need)[start:need] if len(idx) else np.empty(0, dtype=np.int64)
 
     marks = [f for w in words for f in query_forms(w)] + [c for cs in corrections.values() for c in cs]
+    labelled = snap.labels_matching(marks) if words else []
+    open_docs = snap.open_at(when) if when is not None else None
     hits = []
     for pos in order:
         docnum = idx[pos]
         stored = snap.stored(docnum)
         hit = Hit(id=stored["id"], score=float(score[docnum]) if score is not None else 0.0,
-                  distance_km=(None if dist is None or math.isinf(dist[pos]) else round(float(dist[pos]), 2)))
+                  distance_km=(None if dist is None or math.isinf(dist[pos]) else round(float(dist[pos]), 2)),
+                  open_now=bool(open_docs[docnum]) if open_docs is not None else None)
         if words:
             hit.name_html = highlight(stored.get("s_name", ""), marks)
             for text in (stored.get("s_body"), stored.get("s_address")):
                 hit.snippet_html = snippet(text or "", marks)
                 if hit.snippet_html:
                     break
-            hit.matched_labels = snap.matched_labels(docnum, marks)
+            hit.matched_labels = [(facet, value) for facet, value, mask in labelled if mask[docnum]]
         hits.append(hit)
     return SearchResult(total=total, page=q.page, per_page=q.per_page, hits=hits, facets=facets,
                         open_now=open_now, words=words, exact_total=exact_total)

@@ -77,6 +77,19 @@ def test_compound_parts_and_labels(index):
     assert set(ids(index, text="nursing", per_page=50)) == {"F1", "F3", "F4"}
 
 
+def test_hits_name_the_labels_their_words_matched(index):
+    """A hit found through a label says which: 授乳 is in the nursing-room amenity's label, held by F1, F3, F4;
+    areas and the programme are left out (they are said by the filters), and a plain text match names none."""
+    hits = {h.id: h.matched_labels for h in index.search(SearchQuery(text="授乳", per_page=50)).hits}
+    assert hits == {"F1": [("amenity", "nursing_room")], "F3": [("amenity", "nursing_room")],
+                    "F4": [("amenity", "nursing_room")]}
+    both = {h.id: h.matched_labels for h in index.search(SearchQuery(text="トイレ 授乳", per_page=50)).hits}
+    assert both == {"F3": [("amenity", "nursing_room"), ("amenity", "kids_toilet")],
+                    "F4": [("amenity", "nursing_room"), ("amenity", "kids_toilet")]}
+    assert all(h.matched_labels == [] for h in index.search(SearchQuery(text="はこね", per_page=50)).hits)
+    assert all(h.matched_labels == [] for h in index.search(SearchQuery(text="パン", per_page=50)).hits)
+
+
 def test_one_character_words(index):
     assert set(ids(index, text="駅", per_page=50)) == {"F2", "F6"}
     assert set(ids(index, text="春", per_page=50)) == {"F5"}
@@ -126,6 +139,12 @@ def test_open_now_across_midnight(index):
     assert r.open_now == 5
     weekday_noon = index.search(SearchQuery(now=dt.datetime(2026, 11, 23, 12, 0)))
     assert weekday_noon.open_now == 6 and weekday_noon.total == 7
+    open_at_noon = {h.id: h.open_now for h in index.search(SearchQuery(now=dt.datetime(2026, 11, 23, 12, 0),
+                                                                        per_page=50)).hits}
+    assert open_at_noon == {"F1": True, "F2": True, "F3": True, "F4": True, "F5": True, "F6": False, "F7": True}
+    late = {h.id: h.open_now for h in index.search(SearchQuery(now=monday_0030, per_page=50)).hits}
+    assert [i for i, is_open in late.items() if is_open] == ["F6"] and len(late) == 7  # now alone filters nothing
+    assert {h.open_now for h in index.search(SearchQuery(per_page=50)).hits} == {None}  # no time given
 
 
 def test_sort_orders(index):
