@@ -138,3 +138,18 @@ def test_templates_follow_a_forced_locale_within_one_request(app):
     assert after == (before, False)
     with app.test_request_context("/search?lang=en"):
         assert render_template_string(page) == "Open now 2 results" and is_english()
+
+
+def test_template_messages_escape_their_values_and_macros_imported_without_context_translate(app):
+    """The templates' ``_`` bound for one render (webapp/i18n.py) escapes what it formats in, formats always
+    (as Jinja's newstyle gettext), and a macro imported without the page's context still speaks its language."""
+    from flask import render_template_string
+
+    with app.test_request_context("/search?lang=en"):
+        assert render_template_string("{{ _('%(km)s km', km='<b>1</b>') }}") == "&lt;b&gt;1&lt;/b&gt; km"
+        assert render_template_string("{{ ngettext('%(num)d place', '%(num)d places', 1) }}") == "1 place"
+        card = render_template_string('{% from "search/_card.html" import card_kinds %}{{ card_kinds(f) }}',
+                                      f=type("F", (), {"benefits": [type("B", (), {"kind_code": "otoku"})]}))
+        assert 'aria-label="Benefits"' in card and ">Savings</li>" in card
+    with app.test_request_context("/search"):
+        assert render_template_string("{{ ngettext('%(num)d place', '%(num)d places', 3) }}") == "3件"

@@ -6,6 +6,8 @@ from urllib.parse import urlparse
 
 import click
 from flask import Blueprint, current_app, g, redirect, request
+from jinja2 import pass_eval_context
+from markupsafe import Markup
 
 from . import catalogs
 
@@ -52,6 +54,26 @@ def current_language() -> str:
     from flask_babel import get_locale
     locale = getattr(_babel_state(), "babel_locale", None) or get_locale()
     return locale.language if locale is not None else ""
+
+
+def template_gettext(translations) -> dict:
+    """The templates' ``_``/``gettext`` and ``ngettext`` for one render, bound to ``translations``: they behave
+    as Jinja's newstyle ones (escaped when autoescaping, always %-formatted) without finding the locale and
+    its catalogue again for each of a page's hundred messages."""
+    ugettext, ungettext = translations.ugettext, translations.ungettext
+
+    @pass_eval_context
+    def gettext(eval_ctx, string, **variables):
+        rv = ugettext(string)
+        return (Markup(rv) if eval_ctx.autoescape else rv) % variables
+
+    @pass_eval_context
+    def ngettext(eval_ctx, singular, plural, num, **variables):
+        variables.setdefault("num", num)
+        rv = ungettext(singular, plural, num)
+        return (Markup(rv) if eval_ctx.autoescape else rv) % variables
+
+    return {"_": gettext, "gettext": gettext, "ngettext": ngettext}
 
 
 def _safe_next(target: str | None) -> str:
@@ -131,7 +153,8 @@ def translate_init(language: str) -> None:
 def init_app(app) -> None:
     app.register_blueprint(bp)
     app.cli.add_command(translate_cli)
-    # The templates' _() and ngettext() as Flask-Babel installs them, with one lookup a request.
+    # The templates' _() and ngettext() as Flask-Babel installs them, with one lookup a request; a template
+    # rendered by render_template has them bound to its locale (inject_locale), which is faster still.
     app.jinja_env.install_gettext_callables(
         gettext=lambda s: current_translations().ugettext(s),
         ngettext=lambda s, p, n: current_translations().ungettext(s, p, n),
@@ -142,4 +165,4 @@ def init_app(app) -> None:
     @app.context_processor
     def inject_locale():
         from flask_babel import get_locale
-        return {"current_lang": str(get_locale() or "ja")}
+        return {"current_lang": str(get_locale() or "ja"), **template_gettext(current_translations())}
