@@ -194,3 +194,39 @@ def test_cards_are_read_as_committed_not_as_the_request_began(shop_app):
             other.commit()
         assert rows.facilities(db.session, ("g", 2), ["RC-1"])["RC-1"].name == "ぽかぽか食堂 新館"
         db.session.rollback()
+
+
+def test_values_made_from_one_row_are_kept_on_that_row_object():
+    from webapp.search.rowcache import per_row
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    class Row:
+        pass
+
+    one, other = Row(), Row()
+    assert per_row(one, ("card", "ja"), compute) == 1 and per_row(one, ("card", "ja"), compute) == 1
+    assert per_row(one, ("card", "en"), compute) == 2  # another language: its own value
+    assert per_row(other, ("card", "ja"), compute) == 3  # a row loaded afresh starts without any
+    assert per_row(one, ("card", "ja"), compute) == 1 and len(calls) == 3
+
+
+def test_cards_kept_on_a_copy_follow_the_page_language_and_the_edits(shop_app):
+    """The parts of a card kept on a process copy (webapp/search/cards.py) are per language, and an edit the
+    index applied reaches the card, not the parts kept on the old copy."""
+    client = shop_app.test_client()
+    no_page_cache(client)
+    for _ in range(2):
+        ja = client.get(PAGE).get_data(as_text=True)
+        assert "<span>飲食店</span> · <span>藤沢市</span>" in ja and ">お得</li>" in ja and "ジュース1杯無料" in ja
+        en = client.get(PAGE + "&lang=en").get_data(as_text=True)
+        assert "<span>Restaurants &amp; cafés</span> · <span>Fujisawa</span>" in en and ">Savings</li>" in en
+        client.get("/?lang=ja")
+    with shop_app.app_context():
+        load_records(db.session, [{**ROW, "benefits": {"setsubi": "授乳室あり"}}])
+        db.session.commit()
+    page = client.get(PAGE).get_data(as_text=True)
+    assert ">設備</li>" in page and "授乳室あり" in page and "ジュース1杯無料" not in page

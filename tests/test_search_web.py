@@ -321,3 +321,33 @@ def test_cards_show_the_english_name_on_english_pages(ref_app):
     assert "Pokapoka Diner" not in client.get(url).get_data(as_text=True)
     english = client.get(url + "&lang=en").get_data(as_text=True)
     assert '<p class="name-en" lang="en">Pokapoka Diner</p>' in english
+
+
+def test_a_filter_group_lists_the_values_that_find_something_or_are_chosen_in_display_order():
+    from webapp.search.views import facet_rows
+    labels = {"restaurant": "飲食店", "shop": "物販", "lodging": "宿泊", "public": "公共施設"}
+    counts = {"public": 4, "restaurant": 2, "lodging": 0, "unknown": 9}
+    assert facet_rows(labels, counts, ("shop",)) == [("restaurant", "飲食店", 2, False), ("shop", "物販", 0, True),
+                                                      ("public", "公共施設", 4, False)]
+    assert facet_rows(labels, {}, ()) == []
+
+
+def test_cards_say_open_now_from_the_hours_at_the_time_of_the_search(ref_app):
+    """The card's 営業中 comes from the index's hours at the search's time: a place open around the clock says
+    it, one never open (no open day) does not."""
+    from urllib.parse import quote
+
+    from webapp.facilities.importing import load_records
+    common = {"name_kana": "ぽかぽか", "category": "restaurant", "municipality": "142051", "address": "藤沢市辻堂1-1",
+              "benefits": {"otoku": "ジュース1杯無料"}}
+    with ref_app.app_context():
+        load_records(db.session, [
+            {**common, "external_id": "OP-1", "name": "ぽかぽか終日店", "open_days": "月火水木金土日",
+             "opens": "00:00", "closes": "24:00"},
+            {**common, "external_id": "OP-2", "name": "ぽかぽか休業店", "open_days": "", "opens": "10:00",
+             "closes": "11:00"}])
+        db.session.commit()
+    page = ref_app.test_client().get("/search?q=" + quote("ぽかぽか")).get_data(as_text=True)
+    cards = {c.split('href="/facilities/')[1][:4]: c for c in page.split('<article class="card">')[1:]}
+    assert set(cards) == {"OP-1", "OP-2"}
+    assert '<span class="open">営業中</span>' in cards["OP-1"] and 'class="open"' not in cards["OP-2"]

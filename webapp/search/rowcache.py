@@ -136,6 +136,25 @@ def per_refs(refs: dict | None, key: tuple, compute: Callable[[], object]):
     return value
 
 
+_ROW_MEMO = "_kosodate_derived"
+
+
+def per_row(row, key: tuple, compute: Callable[[], object]):
+    """``compute()``, a value made from one row alone (a facility's card parts in one language), kept on that
+    row object: with the process's copies it is computed once per copy, and a row loaded afresh (copies off,
+    or the index moved on) starts without it. Not for rows a session may still change."""
+    memo = row.__dict__.get(_ROW_MEMO)
+    if memo is None:
+        memo = row.__dict__[_ROW_MEMO] = {}
+    value = memo.get(key, _MISSING)
+    if value is _MISSING:
+        value = memo[key] = compute()
+    return value
+
+
+_MISSING = object()
+
+
 def _clear_on_reference_change(session, _flush_context) -> None:
     if has_app_context() and any(isinstance(o, _REFERENCE_TYPES) for o in (*session.new, *session.dirty,
                                                                               *session.deleted)):

@@ -16,13 +16,14 @@ from ..facilities.operations import find_facility, is_listed
 from ..indexing import get_index
 from ..pagecache import allow_store
 from ..search_log import record_zero_result
-from ..web.labels import localized
 from ..timeutil import now_jst
+from .cards import card_parts
 from .service import (active_filters, facet_labels, loosened, modified_url, reference_lists, run_search,
                       understood_filters, FACET_TITLES, SORT_CHOICES)
 
 log = logging.getLogger(__name__)
 bp = Blueprint("search", __name__)
+bp.add_app_template_global(card_parts)
 
 @bp.route("/")
 def index():
@@ -45,9 +46,7 @@ def results():
     count_if_empty()
     allow_store(on_hit=count_if_empty)  # a search that found nothing is counted every time, even from the cache
     suggestions = loosened(parsed, result) if result.total == 0 else []
-    now = parsed.query.now
-    open_now = {f.external_id: is_open_at(f.open_days, f.opens, f.closes, now.weekday(), now.hour * 60 + now.minute)
-                for _, f in items}
+    open_now = {f.external_id: hit.open_now for hit, f in items}
     quoted = lambda ws: _(", ").join(_("“%(word)s”", word=w) for w in ws)  # noqa: E731
     return render_template("search/results.html", parsed=parsed, q=parsed.query, result=result, items=items,
                            relaxed_words=quoted(result.searched_as), ignored_words=quoted(result.ignored_words),
@@ -69,9 +68,12 @@ def facet_title(facet: str) -> str:
     return str(FACET_TITLES.get(facet, facet))
 
 
-@bp.app_template_filter("facet_option")
-def facet_option(obj) -> tuple[str, str]:
-    return obj.code, localized(obj)
+@bp.app_template_global()
+def facet_rows(labels: dict[str, str], counts: dict[str, int], selected) -> list[tuple[str, str, int, bool]]:
+    """(code, label, count, chosen) of the values of a facet that would find something or are chosen, in the
+    order of ``labels`` (:func:`facet_labels`, display order)."""
+    return [(code, label, counts.get(code, 0), code in selected) for code, label in labels.items()
+            if code in selected or counts.get(code)]
 
 
 @bp.route("/facilities/<external_id>")
