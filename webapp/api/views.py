@@ -8,6 +8,7 @@ from werkzeug.exceptions import HTTPException
 
 from ..extensions import db
 from ..facilities.operations import find_facility, is_listed
+from ..search.rowcache import per_row
 from ..search.service import facet_labels, modified_url, run_search, understood_filters
 from ..pagecache import allow_store
 from ..search_log import record_zero_result
@@ -33,8 +34,21 @@ def error(status: int, code: str, message: str, parameter: str | None = None, al
 
 
 def facility_json(f, hit=None, full: bool = False) -> dict:
-    """The API representation of a facility (``full`` adds the detail-only fields)."""
-    data = {
+    """The API representation of a facility (``full`` adds the detail-only fields, ``hit`` the distance and
+    highlights of a search). The part from the facility alone is made once per process copy of it and host."""
+    data = dict(per_row(f, ("json", request.host_url), lambda: _facility_fields(f)))
+    if hit is not None:
+        data["distance_km"] = hit.distance_km
+        data["highlight"] = {"name": hit.name_html, "snippet": hit.snippet_html}
+    if full:
+        data.update({"description": f.description, "notes": f.notes,
+                     "registered_on": f.registered_on.isoformat() if f.registered_on else None,
+                     "valid_until": f.valid_until.isoformat() if f.valid_until else None})
+    return data
+
+
+def _facility_fields(f) -> dict:
+    return {
         "id": f.external_id,
         "programme": f.programme,
         "name": f.name,
@@ -56,14 +70,6 @@ def facility_json(f, hit=None, full: bool = False) -> dict:
         "hours": {"days": f.open_days, "opens": f.opens, "closes": f.closes, "note": f.hours_note},
         "url_page": url_for("search.facility", external_id=f.external_id, _external=True),
     }
-    if hit is not None:
-        data["distance_km"] = hit.distance_km
-        data["highlight"] = {"name": hit.name_html, "snippet": hit.snippet_html}
-    if full:
-        data.update({"description": f.description, "notes": f.notes,
-                     "registered_on": f.registered_on.isoformat() if f.registered_on else None,
-                     "valid_until": f.valid_until.isoformat() if f.valid_until else None})
-    return data
 
 
 @bp.route("/facilities")
