@@ -134,6 +134,9 @@ def _init_compression(app: Flask) -> None:
     app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
     app.config.setdefault("COMPRESS_STREAMS", False)
     app.config.setdefault("COMPRESS_MIN_SIZE", 500)
+    # Brotli 3, not Flask-Compress's 4: a 28 KB results page in 0.10 ms instead of 0.16 ms (each page is
+    # compressed as it is made), for about 6 % more bytes (5.2 KB against 4.9 KB).
+    app.config.setdefault("COMPRESS_BR_LEVEL", 3)
     Compress(app)
 
 
