@@ -137,6 +137,7 @@ def per_refs(refs: dict | None, key: tuple, compute: Callable[[], object]):
 
 
 _ROW_MEMO = "_kosodate_derived"
+_MISSING = object()
 
 
 def per_row(row, key: tuple, compute: Callable[[], object]):
@@ -150,9 +151,6 @@ def per_row(row, key: tuple, compute: Callable[[], object]):
     if value is _MISSING:
         value = memo[key] = compute()
     return value
-
-
-_MISSING = object()
 
 
 def _clear_on_reference_change(session, _flush_context) -> None:

@@ -46,15 +46,14 @@ def results():
     count_if_empty()
     allow_store(on_hit=count_if_empty)  # a search that found nothing is counted every time, even from the cache
     suggestions = loosened(parsed, result) if result.total == 0 else []
-    open_now = {f.external_id: hit.open_now for hit, f in items}
     quoted = lambda ws: _(", ").join(_("“%(word)s”", word=w) for w in ws)  # noqa: E731
     return render_template("search/results.html", parsed=parsed, q=parsed.query, result=result, items=items,
                            relaxed_words=quoted(result.searched_as), ignored_words=quoted(result.ignored_words),
                            did_you_mean_url=(modify_query(q=result.did_you_mean, page=None)
                                              if result.did_you_mean else None),
                            understood=understood_filters(result, labels),
-                           suggestions=suggestions, open_now=open_now, sort_choices=SORT_CHOICES,
-                           active_filters=active_filters(parsed, labels), labels=labels, **refs)
+                           suggestions=suggestions, sort_choices=SORT_CHOICES,
+                           active_filters=active_filters(parsed, labels), labels=labels)
 
 
 @bp.app_template_global()
