@@ -67,7 +67,7 @@ def _client(config: dict, jobs: list[dict], threads: int, barrier, out) -> None:
                 started = time.perf_counter()
                 try:
                     entry = ops.redeem(db.session, user=db.session.get(User, job["user_id"]), set_id=job["set_id"],
-                                       facility=db.session.get(Facility, job["facility_id"]),
+                                       provider=ops.provider_of(db.session.get(Facility, job["facility_id"])),
                                        service_code=SERVICE, count=job["count"], idempotency_key=job["key"])
                     db.session.commit()
                     outcome = ("ok", entry.id)

@@ -37,7 +37,7 @@ def accounts(ref_app):
         care = cf.provider("temporary_care")
         user = db.session.get(User, s.user_id)
         for days, count in ((1, 2), (3, 1), (12, 4)):
-            ops.redeem(db.session, user=user, set_id=s.id, facility=care, service_code="temporary_care",
+            ops.redeem(db.session, user=user, set_id=s.id, provider=ops.provider_of(care), service_code="temporary_care",
                        count=count, idempotency_key=uuid.uuid4().hex, now=now - dt.timedelta(days=days))
         admin, provider = make_user("admin"), make_user("provider")
         db.session.add(ProviderStaff(user_id=provider.id, facility_id=care.id))

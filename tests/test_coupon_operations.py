@@ -58,17 +58,17 @@ def test_redeem_replay_and_balance(ref_app):
         s = cf.claimed_set()
         f = cf.provider()
         k = key()
-        first = ops.redeem(db.session, user=s_user(s), set_id=s.id, facility=f, service_code="temporary_care",
+        first = ops.redeem(db.session, user=s_user(s), set_id=s.id, provider=ops.provider_of(f), service_code="temporary_care",
                            count=3, idempotency_key=k, now=NOW)
-        again = ops.redeem(db.session, user=s_user(s), set_id=s.id, facility=f, service_code="temporary_care",
+        again = ops.redeem(db.session, user=s_user(s), set_id=s.id, provider=ops.provider_of(f), service_code="temporary_care",
                            count=3, idempotency_key=k, now=NOW)
         assert again.id == first.id and ops.balance_of(db.session, s.id) == 7
         with pytest.raises(d.CouponError) as e:  # the same key with another count
-            ops.redeem(db.session, user=s_user(s), set_id=s.id, facility=f, service_code="temporary_care", count=2,
+            ops.redeem(db.session, user=s_user(s), set_id=s.id, provider=ops.provider_of(f), service_code="temporary_care", count=2,
                        idempotency_key=k, now=NOW)
         assert e.value.code == "idempotency_conflict"
         with pytest.raises(d.CouponError) as e:
-            ops.redeem(db.session, user=s_user(s), set_id=s.id, facility=f, service_code="temporary_care", count=8,
+            ops.redeem(db.session, user=s_user(s), set_id=s.id, provider=ops.provider_of(f), service_code="temporary_care", count=8,
                        idempotency_key=key(), now=NOW)
         assert e.value.code == "insufficient_balance" and e.value.params["remaining"] == 7
 
@@ -78,14 +78,14 @@ def test_key_of_another_sets_redemption_is_refused_and_leaves_both_balances(ref_
         a, b = cf.claimed_set(), cf.claimed_set()
         f = cf.provider()
         k = key()
-        ops.redeem(db.session, user=s_user(a), set_id=a.id, facility=f, service_code="temporary_care", count=4,
+        ops.redeem(db.session, user=s_user(a), set_id=a.id, provider=ops.provider_of(f), service_code="temporary_care", count=4,
                    idempotency_key=k, now=NOW)
         with pytest.raises(d.CouponError) as e:
-            ops.redeem(db.session, user=s_user(b), set_id=b.id, facility=f, service_code="temporary_care",
+            ops.redeem(db.session, user=s_user(b), set_id=b.id, provider=ops.provider_of(f), service_code="temporary_care",
                        count=4, idempotency_key=k, now=NOW)
         assert e.value.code == "idempotency_conflict"
         # Set b's rules saw only its own ledger: all 10 can still be used in one go.
-        ops.redeem(db.session, user=s_user(b), set_id=b.id, facility=f, service_code="temporary_care", count=10,
+        ops.redeem(db.session, user=s_user(b), set_id=b.id, provider=ops.provider_of(f), service_code="temporary_care", count=10,
                    idempotency_key=key(), now=NOW)
         assert (ops.balance_of(db.session, a.id), ops.balance_of(db.session, b.id)) == (6, 0)
 
@@ -101,15 +101,15 @@ def test_redeem_refuses_other_family_wrong_service_and_expired(ref_app):
         f = cf.provider("temporary_care")
         stranger = cf.family()
         with pytest.raises(d.CouponError) as e:
-            ops.redeem(db.session, user=stranger, set_id=s.id, facility=f, service_code="temporary_care", count=1,
+            ops.redeem(db.session, user=stranger, set_id=s.id, provider=ops.provider_of(f), service_code="temporary_care", count=1,
                        idempotency_key=key(), now=NOW)
         assert e.value.code == "not_owner"
         with pytest.raises(d.CouponError) as e:
-            ops.redeem(db.session, user=s_user(s), set_id=s.id, facility=f, service_code="mama_help", count=1,
+            ops.redeem(db.session, user=s_user(s), set_id=s.id, provider=ops.provider_of(f), service_code="mama_help", count=1,
                        idempotency_key=key(), now=NOW)
         assert e.value.code == "wrong_service"
         with pytest.raises(d.CouponError) as e:
-            ops.redeem(db.session, user=s_user(s), set_id=s.id, facility=f, service_code="temporary_care", count=1,
+            ops.redeem(db.session, user=s_user(s), set_id=s.id, provider=ops.provider_of(f), service_code="temporary_care", count=1,
                        idempotency_key=key(), now=dt.datetime(2027, 4, 1, 0, 0))
         assert e.value.code == "coupon_expired"
 
@@ -119,7 +119,7 @@ def test_reversal_within_24_hours_once(ref_app):
         s = cf.claimed_set()
         f = cf.provider()
         staff = cf.family()
-        r = ops.redeem(db.session, user=s_user(s), set_id=s.id, facility=f, service_code="temporary_care", count=4,
+        r = ops.redeem(db.session, user=s_user(s), set_id=s.id, provider=ops.provider_of(f), service_code="temporary_care", count=4,
                        idempotency_key=key(), now=NOW)
         with pytest.raises(d.CouponError) as e:
             ops.reverse(db.session, original_id=r.id, facility=f, count=1, reason="", actor=staff, now=NOW)
@@ -130,7 +130,7 @@ def test_reversal_within_24_hours_once(ref_app):
         with pytest.raises(d.CouponError) as e:
             ops.reverse(db.session, original_id=r.id, facility=f, count=1, reason="再訂正", actor=staff, now=NOW)
         assert e.value.code == "already_reversed"
-        r2 = ops.redeem(db.session, user=s_user(s), set_id=s.id, facility=f, service_code="temporary_care", count=1,
+        r2 = ops.redeem(db.session, user=s_user(s), set_id=s.id, provider=ops.provider_of(f), service_code="temporary_care", count=1,
                         idempotency_key=key(), now=NOW)
         with pytest.raises(d.CouponError) as e:
             ops.reverse(db.session, original_id=r2.id, facility=f, count=1, reason="遅すぎ", actor=staff,
@@ -158,7 +158,7 @@ def test_deleting_the_account_keeps_the_set_and_the_used_serial(ref_app):
         s = cf.claimed_set()
         user = s_user(s)
         f = cf.provider()
-        ops.redeem(db.session, user=user, set_id=s.id, facility=f, service_code="temporary_care", count=1,
+        ops.redeem(db.session, user=user, set_id=s.id, provider=ops.provider_of(f), service_code="temporary_care", count=1,
                    idempotency_key=key(), now=NOW)
         db.session.commit()
         set_id, serial = s.id, s.serial_code
@@ -222,7 +222,7 @@ def _race(app, set_id, user_id, facility_id, count, keys):
                 user = db.session.get(User, user_id)
                 facility = db.session.get(Facility, facility_id)
                 barrier.wait(timeout=10)
-                entry = ops.redeem(db.session, user=user, set_id=set_id, facility=facility,
+                entry = ops.redeem(db.session, user=user, set_id=set_id, provider=ops.provider_of(facility),
                                    service_code="temporary_care", count=count, idempotency_key=k)
                 db.session.commit()
                 results.append(("ok", entry.id))
@@ -279,7 +279,7 @@ def test_coupon_audit_command_checks_that_the_ledger_balances(ref_app):
     with ref_app.app_context():
         s = cf.claimed_set()
         f = cf.provider()
-        ops.redeem(db.session, user=s_user(s), set_id=s.id, facility=f, service_code="temporary_care", count=4,
+        ops.redeem(db.session, user=s_user(s), set_id=s.id, provider=ops.provider_of(f), service_code="temporary_care", count=4,
                    idempotency_key=key(), now=NOW)
         db.session.commit()
         set_id, provider_id = s.id, f.id

@@ -173,3 +173,59 @@ def test_other_families_and_other_roles_are_kept_out(site):
     assert anon.get("/coupons").status_code == 302
     assert anon.get(f"/r/{info['token']}").status_code == 302
     assert b.get("/r/not-a-token").status_code == 404
+
+
+def test_confirming_on_another_familys_set_is_not_found_and_stores_nothing(site):
+    b, info = logged_in_family(site)
+    claim(b, info)
+    set_id = _set_id(b)
+    other, _ = logged_in_family(site)
+    def form(client):  # any form page of the signed-in family carries a valid CSRF token
+        page = client.get("/coupons/claim").get_data(as_text=True)
+        return {"csrf_token": csrf_from(page), "key": "k-" + "a" * 30, "service": "temporary_care", "count": 1}
+
+    r = other.client.post(f"/coupons/use/confirm?set={set_id}&p={info['token']}", data=form(other))
+    assert r.status_code == 404
+    data = form(b)
+    for junk in ("", "abc", "-1", "１２", "9" * 30, f"{set_id}x"):
+        r = b.client.post(f"/coupons/use/confirm?set={junk}&p={info['token']}", data=data)
+        assert r.status_code == 404, junk
+    assert b.client.post(f"/coupons/use/confirm?set={set_id}&p=not-a-token", data=data).status_code == 404
+    with site.app_context():
+        assert db.session.scalars(select(LedgerEntry).where(LedgerEntry.kind == "redeem")).all() == []
+        assert ops.balance_of(db.session, set_id) == 10
+
+
+def test_a_confirmation_reads_the_set_once_under_its_lock(site):
+    """The redemption POST: the signed-in user, the provider with its services, the set locked and read in one
+    statement, its ledger with any earlier use of the key, the new entry; nothing else."""
+    from sqlalchemy import event
+    b, info = logged_in_family(site)
+    claim(b, info)
+    set_id = _set_id(b)
+    page = b.get(f"/coupons/use?set={set_id}&p={info['token']}").get_data(as_text=True)
+    statements = []
+    with site.app_context():
+        engine = db.engine
+
+    def seen(conn, cursor, statement, *args):
+        statements.append(" ".join(statement.split()))
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        r = b.client.post(f"/coupons/use/confirm?set={set_id}&p={info['token']}", data={
+            "csrf_token": csrf_from(page), "key": "k-" + "b" * 30, "service": "temporary_care", "count": 2})
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert r.status_code == 302 and "/coupons/receipts/" in r.headers["Location"]
+    reads = [s for s in statements if s.startswith("SELECT") and "FROM users" not in s and s != "SELECT 1"]
+    assert len([s for s in reads if "FROM coupon_sets" in s]) == 1
+    assert len([s for s in reads if "FROM provider_points" in s]) == 1
+    assert len([s for s in reads if "FROM coupon_ledger" in s]) == 1
+    assert len(reads) == 3, reads
+    assert [s.split(" (")[0] for s in statements if not s.startswith("SELECT")] in (
+        ["INSERT INTO coupon_ledger"], ["BEGIN IMMEDIATE", "INSERT INTO coupon_ledger"])
+    if engine.dialect.name == "postgresql":
+        assert any("FROM coupon_sets" in s and "FOR UPDATE OF coupon_sets" in s for s in reads)
+    with site.app_context():
+        assert ops.balance_of(db.session, set_id) == 8

@@ -105,7 +105,7 @@ class LedgerMachine(RuleBasedStateMachine):
         count = {"one": 1, "some": data.draw(st.integers(min_value=1, max_value=4)), "all": expected_balance,
                  "one_too_many": expected_balance + 1, "zero": 0, "negative": -1}[amount]
         entry, code = self.attempt(lambda: ops.redeem(
-            db.session, user=user, set_id=set_id, facility=self.provider, service_code=SERVICE, count=count,
+            db.session, user=user, set_id=set_id, provider=ops.provider_of(self.provider), service_code=SERVICE, count=count,
             idempotency_key=key, now=self.now))
         if self.expired():
             assert code == "coupon_expired"
@@ -129,7 +129,7 @@ class LedgerMachine(RuleBasedStateMachine):
         user = db.session.get(User, self.sets[set_id]["user"])
         before = self.rows()
         entry, code = self.attempt(lambda: ops.redeem(
-            db.session, user=user, set_id=set_id, facility=self.provider, service_code=SERVICE, count=count,
+            db.session, user=user, set_id=set_id, provider=ops.provider_of(self.provider), service_code=SERVICE, count=count,
             idempotency_key=key, now=self.now))
         assert code is None and entry.id == entry_id, "a resubmitted form must show the first receipt"
         assert self.rows() == before
@@ -144,7 +144,7 @@ class LedgerMachine(RuleBasedStateMachine):
         else:
             user, service = db.session.get(User, self.sets[set_id]["user"]), OTHER_SERVICE
         _, code = self.attempt(lambda: ops.redeem(
-            db.session, user=user, set_id=set_id, facility=self.provider, service_code=service, count=1,
+            db.session, user=user, set_id=set_id, provider=ops.provider_of(self.provider), service_code=service, count=1,
             idempotency_key=uuid.uuid4().hex, now=self.now))
         assert code == ("not_owner" if misuse == "stranger" else "wrong_service")
 

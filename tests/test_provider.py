@@ -87,7 +87,7 @@ def redeem(app, world, count, at=None, place="staff", service="temporary_care"):
     """A redemption by the family at ``place`` (default: earlier today in Japan); returns the ledger entry id."""
     with app.app_context():
         entry = cops.redeem(db.session, user=db.session.get(User, world["family"]), set_id=world["set"],
-                            facility=db.session.get(Facility, world[place]), service_code=service,
+                            provider=cops.provider_of(db.session.get(Facility, world[place])), service_code=service,
                             count=count, idempotency_key=uuid.uuid4().hex,
                             now=at or earlier_today())
         db.session.commit()
@@ -250,6 +250,10 @@ def test_rotation_needs_csrf_and_confirmation_and_invalidates_the_old_poster(ref
     with ref_app.app_context():
         assert cops.resolve_qr(db.session, token) is None
         assert cops.resolve_qr(db.session, new_token).facility_id == world["staff"]
+        assert cops.provider_by_qr(db.session, token) is None  # what the redemption POST reads
+        provider = cops.provider_by_qr(db.session, new_token)
+        facility = db.session.get(Facility, world["staff"])
+        assert provider == cops.provider_of(facility, new_token) and provider.services
         assert not db.session.scalar(select(ProviderPoint).where(ProviderPoint.facility_id == world["staff"])
                                      ).needs_rotation
     assert point_of(ref_app, world["other"])[1] != new_token  # only this provider changed

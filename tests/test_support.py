@@ -48,7 +48,7 @@ def make_family(app, email="hanako@example.jp") -> int:
         user.children.append(Child(name="じろう", due_date=dt.date.today() + dt.timedelta(days=100)))
         coupon_set = coupon_factory.claimed_set(user)
         facility = coupon_factory.provider("temporary_care")
-        coupon_ops.redeem(db.session, user=user, set_id=coupon_set.id, facility=facility,
+        coupon_ops.redeem(db.session, user=user, set_id=coupon_set.id, provider=coupon_ops.provider_of(facility),
                           service_code="temporary_care", count=2, idempotency_key="test-use-1")
         db.session.commit()
         return user.id

@@ -82,7 +82,7 @@ def scene(site):
         s = cf.claimed_set(user)
         facility = cf.provider("temporary_care")
         point = ops.ensure_point(db.session, facility)
-        entry = ops.redeem(db.session, user=user, set_id=s.id, facility=facility, service_code="temporary_care",
+        entry = ops.redeem(db.session, user=user, set_id=s.id, provider=ops.provider_of(facility), service_code="temporary_care",
                            count=1, idempotency_key="time-display-test-0001")
         db.session.commit()
         out = {"family": user.email, "set_id": s.id, "token": point.qr_token, "entry_id": entry.id,

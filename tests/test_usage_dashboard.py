@@ -30,7 +30,7 @@ JST = dt.timedelta(hours=9)
 
 def use(coupon_set, facility, count, at, service="temporary_care"):
     user = db.session.get(User, coupon_set.user_id)
-    return ops.redeem(db.session, user=user, set_id=coupon_set.id, facility=facility, service_code=service,
+    return ops.redeem(db.session, user=user, set_id=coupon_set.id, provider=ops.provider_of(facility), service_code=service,
                       count=count, idempotency_key=uuid.uuid4().hex, now=at)
 
 

@@ -6,6 +6,7 @@ import logging
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user, fresh_login_required, login_required, login_user, logout_user
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import lazyload
 
 from ..extensions import db, limiter, login_manager
@@ -21,6 +22,12 @@ log = logging.getLogger(__name__)
 bp = Blueprint("accounts", __name__)
 
 
+# The signed-in user, read on every request: built once (SQLAlchemy then reuses its cache key); children and
+# municipality are loaded when a page asks for them, not on every request (the redemption POST never does).
+_USER_BY_ID = select(User).where(User.id == bindparam("user_id")).options(lazyload(User.children),
+                                                                          lazyload(User.municipality))
+
+
 @login_manager.user_loader
 def load_user(key: str):
     """Session key "id:version": a bumped version (logout elsewhere, password change) ends the session."""
@@ -28,8 +35,7 @@ def load_user(key: str):
         user_id, version = (int(x) for x in key.split(":"))
     except (ValueError, AttributeError):
         return None
-    # Children are loaded when a page asks for them, not on every request (the redemption POST never does).
-    user = db.session.get(User, user_id, options=[lazyload(User.children)])
+    user = db.session.scalars(_USER_BY_ID, {"user_id": user_id}).first()
     if user is None or user.session_version != version or not user.is_active:
         return None
     return user

@@ -61,8 +61,9 @@ class CouponSet(db.Model):
     child_birth_date: Mapped[dt.date] = mapped_column(Date)
     multiple_birth: Mapped[bool] = mapped_column(Boolean, default=False)
     claimed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-    # Lock target only: every write to the set's ledger first bumps it (a row lock on PostgreSQL, the
-    # database write lock on SQLite), so concurrent redemptions of one set run one after the other.
+    # No longer written: writes to a set's ledger lock the row with SELECT ... FOR UPDATE (operations.lock_set).
+    # Releases before 2026-12-07 bumped it as their lock (an UPDATE, which FOR UPDATE waits for), so during a
+    # rolling upgrade both kinds of instance still take turns; drop it once no such instance runs.
     lock_version: Mapped[int] = mapped_column(Integer, default=0)
 
     programme: Mapped[CouponProgramme] = relationship(lazy="joined")

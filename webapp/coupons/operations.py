@@ -7,11 +7,11 @@ import logging
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import case, func, or_, select, update
+from sqlalchemy import bindparam, case, func, or_, select, update
 from sqlalchemy.orm import Session, joinedload, lazyload
 
 from ..accounts.models import Child, User
-from ..models import Facility
+from ..models import Facility, facility_services
 from ..timeutil import utcnow
 from . import domain as d
 from .models import (KIND_ISSUE, KIND_REDEEM, KIND_REVERSAL, CouponProgramme, CouponSet, LedgerEntry,
@@ -73,17 +73,30 @@ def valid_until(coupon_set: CouponSet, service_code: str, entries: list[LedgerEn
 
 
 # -- locking ------------------------------------------------------------------------------------------------------
-def lock_set(session: Session, set_id: int) -> None:
-    """Take the write lock before reading the ledger: a conditional UPDATE of the set row. On PostgreSQL it
-    holds the row lock to commit; on SQLite the transaction starts with BEGIN IMMEDIATE (the database write
-    lock first; others wait up to busy_timeout) unless a write transaction is already open."""
+def lock_set(session: Session, set_id: int) -> CouponSet | None:
+    """Take the set's write lock and read the set (with its programme) as committed, in one statement, before
+    reading its ledger. PostgreSQL: ``SELECT ... FOR UPDATE`` holds the row lock to commit, so writes to one
+    set's ledger run one after the other. SQLite: the transaction starts with BEGIN IMMEDIATE (the database
+    write lock; others wait up to busy_timeout) unless a write transaction is already open."""
     connection = session.connection()
     if connection.dialect.name == "sqlite":
         raw = connection.connection.driver_connection
         if not raw.in_transaction:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
-    session.execute(update(CouponSet).where(CouponSet.id == set_id)
-                    .values(lock_version=CouponSet.lock_version + 1).execution_options(synchronize_session=False))
+    return session.scalars(_SET_FOR_UPDATE, {"set_id": set_id}).first()
+
+
+# The statements of a redemption, built once: SQLAlchemy then reuses their cache keys instead of deriving them
+# on every request.
+_SET_FOR_UPDATE = (select(CouponSet).where(CouponSet.id == bindparam("set_id")).with_for_update(of=CouponSet)
+                   .options(lazyload(CouponSet.child)).execution_options(populate_existing=True))
+_LEDGER_AND_KEY = (select(*LedgerEntry.__table__.c)
+                   .where(or_(LedgerEntry.set_id == bindparam("set_id"),
+                              LedgerEntry.idempotency_key == bindparam("key")))
+                   .order_by(LedgerEntry.id))
+_PROVIDER_BY_QR = (select(ProviderPoint.facility_id, ProviderPoint.qr_token, facility_services.c.service_code)
+                   .outerjoin(facility_services, facility_services.c.facility_id == ProviderPoint.facility_id)
+                   .where(ProviderPoint.qr_token == bindparam("token")))
 
 
 # -- claim -------------------------------------------------------------------------------------------------------
@@ -140,8 +153,29 @@ def claim(session: Session, user: User, serial_text: str, child_id: int, birth_d
 
 
 # -- providers ----------------------------------------------------------------------------------------------------
-def provider_services(facility: Facility) -> list[str]:
-    return [s.code for s in facility.services]
+@dataclass(frozen=True)
+class Provider:
+    """A coupon provider as a redemption needs it: its facility, the QR token that reached it, the service
+    codes it offers."""
+    facility_id: int
+    qr_token: str
+    services: frozenset[str]
+
+
+def provider_of(facility: Facility, qr_token: str = "") -> Provider:
+    """The provider behind a facility already loaded."""
+    return Provider(facility.id, qr_token, frozenset(s.code for s in facility.services))
+
+
+def provider_by_qr(session: Session, token: str) -> Provider | None:
+    """The provider a QR token (or the token a passcode led to) points at, with its services, in one
+    statement; None for an unknown or rotated token."""
+    if not token or len(token) > 32:
+        return None
+    rows = session.execute(_PROVIDER_BY_QR, {"token": token}).all()
+    if not rows:
+        return None
+    return Provider(rows[0].facility_id, rows[0].qr_token, frozenset(r.service_code for r in rows if r.service_code))
 
 
 def resolve_qr(session: Session, token: str) -> ProviderPoint | None:
@@ -232,7 +266,7 @@ def rotate_passcode(session: Session, point: ProviderPoint) -> str:
 
 
 # -- redeem and reverse ----------------------------------------------------------------------------------------------
-def redeem(session: Session, *, user: User, set_id: int, facility: Facility, service_code: str, count: int,
+def redeem(session: Session, *, user: User, set_id: int, provider: Provider, service_code: str, count: int,
            idempotency_key: str, now: dt.datetime | None = None) -> LedgerEntry:
     """Use ``count`` coupons of a set at a provider, once per idempotency key (a replay returns the first
     receipt). Locks the set first, then checks every rule against the ledger, then appends."""
@@ -240,26 +274,22 @@ def redeem(session: Session, *, user: User, set_id: int, facility: Facility, ser
     if not idempotency_key or len(idempotency_key) > 64:
         raise d.CouponError("key", d.errors.N_("This form was already sent with other values. Start again."),
                             "idempotency_key_invalid")
-    # What does not depend on the ledger is read before the lock, so the lock is held for as few statements
-    # as possible: the provider's services now, the set (with its programme) in one statement under the lock.
-    services = provider_services(facility)
-    lock_set(session, set_id)
-    coupon_set = session.get(CouponSet, set_id, populate_existing=True, options=[lazyload(CouponSet.child)])
+    # Under the lock: the set with its programme (one statement), then its ledger and an earlier use of
+    # this key on any set (one statement, plain rows: the rules need only columns), then the new entry.
+    coupon_set = lock_set(session, set_id)
     if coupon_set is None or coupon_set.user_id != user.id:
         raise d.CouponError("set", d.errors.N_("These coupons belong to another child. Siblings cannot share "
                                                "coupons."), "not_owner")
-    # The set's ledger and an earlier use of this key (on any set) in one statement.
-    rows = list(session.scalars(
-        select(LedgerEntry).where(or_(LedgerEntry.set_id == set_id, LedgerEntry.idempotency_key == idempotency_key))
-        .order_by(LedgerEntry.id).options(lazyload(LedgerEntry.coupon_set), lazyload(LedgerEntry.provider))))
+    rows = session.execute(_LEDGER_AND_KEY, {"set_id": set_id, "key": idempotency_key}).all()
     previous = next((e for e in rows if e.idempotency_key == idempotency_key), None)
     if previous is not None:
-        err = d.check_replay(as_domain(previous), set_id=set_id, count=count, provider_id=facility.id,
+        err = d.check_replay(as_domain(previous), set_id=set_id, count=count, provider_id=provider.facility_id,
                              service_code=service_code)
         if err:
             raise err
-        return previous
-    err = d.check_provider_service(service_code, services)
+        return session.get(LedgerEntry, previous.id, options=[lazyload(LedgerEntry.coupon_set),
+                                                              lazyload(LedgerEntry.provider)])
+    err = d.check_provider_service(service_code, provider.services)
     if err:
         raise err
     entries = [e for e in rows if e.set_id == set_id]
@@ -270,7 +300,7 @@ def redeem(session: Session, *, user: User, set_id: int, facility: Facility, ser
     err = d.check_redeem(d.balance(as_domain(e) for e in entries), count)
     if err:
         raise err
-    entry = LedgerEntry(set_id=set_id, kind=KIND_REDEEM, count=count, provider_id=facility.id,
+    entry = LedgerEntry(set_id=set_id, kind=KIND_REDEEM, count=count, provider_id=provider.facility_id,
                         service_code=service_code, idempotency_key=idempotency_key, actor_user_id=user.id,
                         created_at=now)
     session.add(entry)

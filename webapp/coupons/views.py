@@ -229,22 +229,27 @@ def use():
 @family_only
 @limiter.limit("30/minute")
 def use_confirm():
-    """The one write: redeem once per idempotency key, then show the receipt (a replay shows the same one)."""
-    s = my_set(request.args.get("set"))
-    point = ops.resolve_qr(db.session, request.args.get("p", ""))
-    if point is None:
+    """The one write: redeem once per idempotency key, then show the receipt (a replay shows the same one).
+    The set is read once, under its lock inside ``redeem`` (which refuses another family's set)."""
+    set_id = request.args.get("set", "")
+    if not (set_id.isascii() and set_id.isdigit() and len(set_id) <= 9):
+        abort(404)
+    provider = ops.provider_by_qr(db.session, request.args.get("p", ""))
+    if provider is None:
         return render_template("coupons/bad_code.html"), 404
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
     try:
-        entry = ops.redeem(db.session, user=current_user._get_current_object(), set_id=s.id,
-                           facility=point.facility, service_code=form.service.data, count=form.count.data,
+        entry = ops.redeem(db.session, user=current_user._get_current_object(), set_id=int(set_id),
+                           provider=provider, service_code=form.service.data, count=form.count.data,
                            idempotency_key=form.key.data)
     except d.CouponError as e:
         db.session.rollback()
+        if e.code == "not_owner":
+            abort(404)
         flash(error_text(e))
-        return redirect(url_for("coupons.use", set=s.id, p=point.qr_token))
+        return redirect(url_for("coupons.use", set=set_id, p=provider.qr_token))
     entry_id = entry.id  # read before the commit expires it (reading it after would reload it and its provider)
     db.session.commit()
     return redirect(url_for("coupons.receipt", entry_id=entry_id))
