@@ -7,7 +7,7 @@ import logging
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, case, func, or_, select, update
+from sqlalchemy import Row, bindparam, case, func, or_, select, update
 from sqlalchemy.orm import Session, joinedload, lazyload
 
 from ..accounts.models import Child, User
@@ -27,14 +27,27 @@ PASSCODE_LIMIT_NEAR = 8          # wrong tries one digit off one provider's pass
 
 
 # -- reading ----------------------------------------------------------------------------------------------------
-def entries_of(session: Session, set_id: int) -> list[LedgerEntry]:
-    """A set's ledger rows in the order written (without their set and provider: the rules need only columns)."""
-    return list(session.scalars(select(LedgerEntry).where(LedgerEntry.set_id == set_id).order_by(LedgerEntry.id)
-                                .options(lazyload(LedgerEntry.coupon_set), lazyload(LedgerEntry.provider))))
+# A ledger row as the rules read it: the table's columns, not an entity (no set, provider or identity map).
+_LEDGER_COLUMNS = tuple(LedgerEntry.__table__.c)
 
 
-def as_domain(entry: LedgerEntry):
-    """The pure-domain form of a ledger row."""
+def entries_of(session: Session, set_id: int) -> list[Row]:
+    """A set's ledger rows in the order written (plain rows: the rules need only columns)."""
+    return entries_by_set(session, [set_id])[set_id]
+
+
+def entries_by_set(session: Session, set_ids: list[int]) -> dict[int, list[Row]]:
+    """Several sets' ledger rows in one statement, each set's in the order written."""
+    out: dict[int, list[Row]] = {i: [] for i in set_ids}
+    if set_ids:
+        for row in session.execute(select(*_LEDGER_COLUMNS).where(LedgerEntry.set_id.in_(set_ids))
+                                   .order_by(LedgerEntry.id)):
+            out[row.set_id].append(row)
+    return out
+
+
+def as_domain(entry: LedgerEntry | Row):
+    """The pure-domain form of a ledger row (an entity or a plain row)."""
     if entry.kind == KIND_ISSUE:
         return d.Issue(entry.set_id, entry.count, entry_id=entry.id, at=entry.created_at)
     if entry.kind == KIND_REDEEM:
@@ -46,6 +59,11 @@ def as_domain(entry: LedgerEntry):
 def balance_of(session: Session, set_id: int) -> int:
     """Remaining coupons, derived from the ledger."""
     return d.balance(as_domain(e) for e in entries_of(session, set_id))
+
+
+def balance_from(entries: list[Row]) -> int:
+    """Remaining coupons of one set from its ledger rows already read."""
+    return d.balance(as_domain(e) for e in entries)
 
 
 def balances(session: Session, set_ids: list[int]) -> dict[int, int]:
@@ -60,16 +78,25 @@ def balances(session: Session, set_ids: list[int]) -> dict[int, int]:
     return out
 
 
-def valid_until(coupon_set: CouponSet, service_code: str, entries: list[LedgerEntry] | None = None,
+def valid_until(coupon_set: CouponSet, service_code: str, entries: list[Row] | None = None,
                 session: Session | None = None) -> dt.date | None:
     """The last day a coupon of this set can be used for ``service_code`` (None: starts at first use)."""
     if entries is None:
         entries = entries_of(session, coupon_set.id)
-    first = d.first_use_at([as_domain(e) for e in entries], service_code)
-    return d.coupon_valid_until(service_code, programme_end=coupon_set.programme.ends_on,
-                                birth_date=coupon_set.child_birth_date,
-                                first_use=d.japan_date(first) if first else None,
-                                multiple_birth=coupon_set.multiple_birth)
+    return validities(coupon_set, [service_code], entries)[service_code]
+
+
+def validities(coupon_set: CouponSet, service_codes, entries: list[Row]) -> dict[str, dt.date | None]:
+    """``valid_until`` for each of ``service_codes``, from the set's ledger rows already read."""
+    domain = [as_domain(e) for e in entries]
+    out = {}
+    for code in service_codes:
+        first = d.first_use_at(domain, code)
+        out[code] = d.coupon_valid_until(code, programme_end=coupon_set.programme.ends_on,
+                                         birth_date=coupon_set.child_birth_date,
+                                         first_use=d.japan_date(first) if first else None,
+                                         multiple_birth=coupon_set.multiple_birth)
+    return out
 
 
 # -- locking ------------------------------------------------------------------------------------------------------
@@ -90,7 +117,7 @@ def lock_set(session: Session, set_id: int) -> CouponSet | None:
 # on every request.
 _SET_FOR_UPDATE = (select(CouponSet).where(CouponSet.id == bindparam("set_id")).with_for_update(of=CouponSet)
                    .options(lazyload(CouponSet.child)).execution_options(populate_existing=True))
-_LEDGER_AND_KEY = (select(*LedgerEntry.__table__.c)
+_LEDGER_AND_KEY = (select(*_LEDGER_COLUMNS)
                    .where(or_(LedgerEntry.set_id == bindparam("set_id"),
                               LedgerEntry.idempotency_key == bindparam("key")))
                    .order_by(LedgerEntry.id))
@@ -297,7 +324,7 @@ def redeem(session: Session, *, user: User, set_id: int, provider: Provider, ser
     if until is not None and d.japan_date(now) > until:
         raise d.CouponError("set", d.errors.N_("This coupon expired on %(valid_until)s."), "coupon_expired",
                             {"valid_until": until.isoformat()})
-    err = d.check_redeem(d.balance(as_domain(e) for e in entries), count)
+    err = d.check_redeem(balance_from(entries), count)
     if err:
         raise err
     entry = LedgerEntry(set_id=set_id, kind=KIND_REDEEM, count=count, provider_id=provider.facility_id,

@@ -137,8 +137,8 @@ def coupon_set(set_id: int):
     s = my_set(set_id)
     entries = ops.entries_of(db.session, s.id)
     services = services_by_code()
-    validity = {code: ops.valid_until(s, code, entries) for code in services}
-    return render_template("coupons/set.html", s=s, remaining=ops.balance_of(db.session, s.id), services=services,
+    validity = ops.validities(s, services, entries)
+    return render_template("coupons/set.html", s=s, remaining=ops.balance_from(entries), services=services,
                            validity=validity, today=today_jst(), focus=request.args.get("service"))
 
 

@@ -32,15 +32,16 @@ def wallet_items(session: Session, sets, services: dict, remaining: dict[int, in
         select(LedgerEntry.set_id.concat(":").concat(LedgerEntry.service_code), func.max(LedgerEntry.created_at))
         .where(LedgerEntry.set_id.in_([s.id for s in sets]), LedgerEntry.kind == KIND_REDEEM)
         .group_by(LedgerEntry.set_id, LedgerEntry.service_code)).all()) if sets else {}
+    ledger = ops.entries_by_set(session, [s.id for s in sets])
     items = []
     for s in sets:
-        entries = ops.entries_of(session, s.id)
+        until_by_code = ops.validities(s, services, ledger[s.id])
         for code, service in services.items():
             if filters["service"] and code not in filters["service"]:
                 continue
             if filters["set"] and s.id not in filters["set"]:
                 continue
-            until = ops.valid_until(s, code, entries)
+            until = until_by_code[code]
             usable = remaining[s.id] > 0 and (until is None or until >= today)
             expiring = usable and d.expiring_within(until, today, 30)
             if (filters["usable"] and not usable) or (filters["expiring"] and not expiring):

@@ -115,14 +115,14 @@ def coupon_validities(session: Session, user: User) -> list[d.CouponValidity]:
     sets = list(session.scalars(select(CouponSet).where(CouponSet.user_id == user.id).order_by(CouponSet.id)))
     if not sets:
         return []
-    remaining = coupon_ops.balances(session, [s.id for s in sets])
+    ledger = coupon_ops.entries_by_set(session, [s.id for s in sets])
     out = []
     for s in sets:
-        entries = coupon_ops.entries_of(session, s.id)
+        entries = ledger[s.id]
+        remaining = coupon_ops.balance_from(entries)
         name = s.child.name if s.child is not None else ""
-        for code in SERVICE_CODES:
-            out.append(d.CouponValidity(s.id, name, code, remaining[s.id],
-                                        coupon_ops.valid_until(s, code, entries)))
+        for code, until in coupon_ops.validities(s, SERVICE_CODES, entries).items():
+            out.append(d.CouponValidity(s.id, name, code, remaining, until))
     return out
 
 
