@@ -70,7 +70,7 @@ def _client(config: dict, jobs: list[dict], threads: int, barrier, out) -> None:
                                        provider=ops.provider_of(db.session.get(Facility, job["facility_id"])),
                                        service_code=SERVICE, count=job["count"], idempotency_key=job["key"])
                     db.session.commit()
-                    outcome = ("ok", entry.id)
+                    outcome = ("ok", entry)
                 except d.CouponError as e:
                     db.session.rollback()
                     outcome = ("refused", e.code)

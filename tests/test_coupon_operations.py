@@ -62,7 +62,7 @@ def test_redeem_replay_and_balance(ref_app):
                            count=3, idempotency_key=k, now=NOW)
         again = ops.redeem(db.session, user=s_user(s), set_id=s.id, provider=ops.provider_of(f), service_code="temporary_care",
                            count=3, idempotency_key=k, now=NOW)
-        assert again.id == first.id and ops.balance_of(db.session, s.id) == 7
+        assert again == first and ops.balance_of(db.session, s.id) == 7
         with pytest.raises(d.CouponError) as e:  # the same key with another count
             ops.redeem(db.session, user=s_user(s), set_id=s.id, provider=ops.provider_of(f), service_code="temporary_care", count=2,
                        idempotency_key=k, now=NOW)
@@ -122,18 +122,18 @@ def test_reversal_within_24_hours_once(ref_app):
         r = ops.redeem(db.session, user=s_user(s), set_id=s.id, provider=ops.provider_of(f), service_code="temporary_care", count=4,
                        idempotency_key=key(), now=NOW)
         with pytest.raises(d.CouponError) as e:
-            ops.reverse(db.session, original_id=r.id, facility=f, count=1, reason="", actor=staff, now=NOW)
+            ops.reverse(db.session, original_id=r, facility=f, count=1, reason="", actor=staff, now=NOW)
         assert e.value.code == "reason_required"
-        ops.reverse(db.session, original_id=r.id, facility=f, count=2, reason="枚数の入力まちがい", actor=staff,
+        ops.reverse(db.session, original_id=r, facility=f, count=2, reason="枚数の入力まちがい", actor=staff,
                     now=NOW + dt.timedelta(hours=23))
         assert ops.balance_of(db.session, s.id) == 8
         with pytest.raises(d.CouponError) as e:
-            ops.reverse(db.session, original_id=r.id, facility=f, count=1, reason="再訂正", actor=staff, now=NOW)
+            ops.reverse(db.session, original_id=r, facility=f, count=1, reason="再訂正", actor=staff, now=NOW)
         assert e.value.code == "already_reversed"
         r2 = ops.redeem(db.session, user=s_user(s), set_id=s.id, provider=ops.provider_of(f), service_code="temporary_care", count=1,
                         idempotency_key=key(), now=NOW)
         with pytest.raises(d.CouponError) as e:
-            ops.reverse(db.session, original_id=r2.id, facility=f, count=1, reason="遅すぎ", actor=staff,
+            ops.reverse(db.session, original_id=r2, facility=f, count=1, reason="遅すぎ", actor=staff,
                         now=NOW + dt.timedelta(hours=24, seconds=1))
         assert e.value.code == "reversal_window_closed"
 
@@ -225,7 +225,7 @@ def _race(app, set_id, user_id, facility_id, count, keys):
                 entry = ops.redeem(db.session, user=user, set_id=set_id, provider=ops.provider_of(facility),
                                    service_code="temporary_care", count=count, idempotency_key=k)
                 db.session.commit()
-                results.append(("ok", entry.id))
+                results.append(("ok", entry))
             except d.CouponError as e:
                 db.session.rollback()
                 results.append(("refused", e.code))

@@ -76,7 +76,7 @@ def test_dashboard_figures_net_of_corrections(ref_app):
         user = db.session.get(User, s.user_id)
         used = ops.redeem(db.session, user=user, set_id=s.id, provider=ops.provider_of(f), service_code="temporary_care", count=4,
                           idempotency_key=uuid.uuid4().hex, now=dt.datetime(2026, 10, 31, 16, 0))  # Nov 1 in Japan
-        ops.reverse(db.session, original_id=used.id, facility=f, count=1, reason="まちがい", actor=user,
+        ops.reverse(db.session, original_id=used, facility=f, count=1, reason="まちがい", actor=user,
                     now=dt.datetime(2026, 11, 1, 0, 0))
         figures = dashboard_figures(db.session, dt.date(2026, 11, 23))
         assert figures["by_service"]["temporary_care"] == 3

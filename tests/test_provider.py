@@ -91,7 +91,7 @@ def redeem(app, world, count, at=None, place="staff", service="temporary_care"):
                             count=count, idempotency_key=uuid.uuid4().hex,
                             now=at or earlier_today())
         db.session.commit()
-        return entry.id
+        return entry
 
 
 def balance(app, world):

@@ -85,7 +85,7 @@ def scene(site):
         entry = ops.redeem(db.session, user=user, set_id=s.id, provider=ops.provider_of(facility), service_code="temporary_care",
                            count=1, idempotency_key="time-display-test-0001")
         db.session.commit()
-        out = {"family": user.email, "set_id": s.id, "token": point.qr_token, "entry_id": entry.id,
+        out = {"family": user.email, "set_id": s.id, "token": point.qr_token, "entry_id": entry,
                "user_id": user.id, "facility_id": facility.id}
     make_user(site, "admin@example.jp", "admin")
     make_user(site, "agent@example.jp", "agent")

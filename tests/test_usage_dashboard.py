@@ -34,9 +34,9 @@ def use(coupon_set, facility, count, at, service="temporary_care"):
                       count=count, idempotency_key=uuid.uuid4().hex, now=at)
 
 
-def give_back(entry, facility, count, at):
-    user = db.session.get(User, entry.actor_user_id)
-    return ops.reverse(db.session, original_id=entry.id, facility=facility, count=count, reason="数え間違い",
+def give_back(entry_id, facility, count, at):
+    user = db.session.get(User, db.session.get(LedgerEntry, entry_id).actor_user_id)
+    return ops.reverse(db.session, original_id=entry_id, facility=facility, count=count, reason="数え間違い",
                        actor=user, now=at)
 
 

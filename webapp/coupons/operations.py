@@ -121,6 +121,7 @@ _LEDGER_AND_KEY = (select(*_LEDGER_COLUMNS)
                    .where(or_(LedgerEntry.set_id == bindparam("set_id"),
                               LedgerEntry.idempotency_key == bindparam("key")))
                    .order_by(LedgerEntry.id))
+_APPEND_REDEEM = LedgerEntry.__table__.insert().returning(LedgerEntry.__table__.c.id)
 _PROVIDER_BY_QR = (select(ProviderPoint.facility_id, ProviderPoint.qr_token, facility_services.c.service_code)
                    .outerjoin(facility_services, facility_services.c.facility_id == ProviderPoint.facility_id)
                    .where(ProviderPoint.qr_token == bindparam("token")))
@@ -294,9 +295,10 @@ def rotate_passcode(session: Session, point: ProviderPoint) -> str:
 
 # -- redeem and reverse ----------------------------------------------------------------------------------------------
 def redeem(session: Session, *, user: User, set_id: int, provider: Provider, service_code: str, count: int,
-           idempotency_key: str, now: dt.datetime | None = None) -> LedgerEntry:
-    """Use ``count`` coupons of a set at a provider, once per idempotency key (a replay returns the first
-    receipt). Locks the set first, then checks every rule against the ledger, then appends."""
+           idempotency_key: str, now: dt.datetime | None = None) -> int:
+    """Use ``count`` coupons of a set at a provider, once per idempotency key; returns the id of the receipt's
+    ledger entry (a replay returns the first one's). Locks the set first, then checks every rule against the
+    ledger, then appends."""
     now = now or utcnow()
     if not idempotency_key or len(idempotency_key) > 64:
         raise d.CouponError("key", d.errors.N_("This form was already sent with other values. Start again."),
@@ -314,8 +316,7 @@ def redeem(session: Session, *, user: User, set_id: int, provider: Provider, ser
                              service_code=service_code)
         if err:
             raise err
-        return session.get(LedgerEntry, previous.id, options=[lazyload(LedgerEntry.coupon_set),
-                                                              lazyload(LedgerEntry.provider)])
+        return previous.id
     err = d.check_provider_service(service_code, provider.services)
     if err:
         raise err
@@ -327,12 +328,11 @@ def redeem(session: Session, *, user: User, set_id: int, provider: Provider, ser
     err = d.check_redeem(balance_from(entries), count)
     if err:
         raise err
-    entry = LedgerEntry(set_id=set_id, kind=KIND_REDEEM, count=count, provider_id=provider.facility_id,
-                        service_code=service_code, idempotency_key=idempotency_key, actor_user_id=user.id,
-                        created_at=now)
-    session.add(entry)
-    session.flush()
-    return entry
+    # Appended with a plain INSERT ... RETURNING id: nothing else in the session changes, so no unit of work.
+    return session.execute(_APPEND_REDEEM, {
+        "set_id": set_id, "kind": KIND_REDEEM, "count": count, "provider_id": provider.facility_id,
+        "service_code": service_code, "idempotency_key": idempotency_key, "actor_user_id": user.id,
+        "created_at": now}).scalar_one()
 
 
 def reverse(session: Session, *, original_id: int, facility: Facility, count: int, reason: str, actor: User,

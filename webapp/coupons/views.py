@@ -241,7 +241,7 @@ def use_confirm():
     if not form.validate_on_submit():
         abort(400)
     try:
-        entry = ops.redeem(db.session, user=current_user._get_current_object(), set_id=int(set_id),
+        entry_id = ops.redeem(db.session, user=current_user._get_current_object(), set_id=int(set_id),
                            provider=provider, service_code=form.service.data, count=form.count.data,
                            idempotency_key=form.key.data)
     except d.CouponError as e:
@@ -250,7 +250,6 @@ def use_confirm():
             abort(404)
         flash(error_text(e))
         return redirect(url_for("coupons.use", set=set_id, p=provider.qr_token))
-    entry_id = entry.id  # read before the commit expires it (reading it after would reload it and its provider)
     db.session.commit()
     return redirect(url_for("coupons.receipt", entry_id=entry_id))
 
