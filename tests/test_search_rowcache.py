@@ -230,3 +230,21 @@ def test_cards_kept_on_a_copy_follow_the_page_language_and_the_edits(shop_app):
         db.session.commit()
     page = client.get(PAGE).get_data(as_text=True)
     assert ">設備</li>" in page and "授乳室あり" in page and "ジュース1杯無料" not in page
+
+
+def test_one_request_reads_the_index_state_once_and_the_next_one_afresh(shop_app):
+    """The page cache, the reference rows and the cards of one answer share one key (read once a request: a
+    realpath and a file read); the next request sees the index where it is now."""
+    from webapp.indexing import index_state
+    index = shop_app.extensions["search_index"]
+    with shop_app.test_request_context(PAGE):
+        first = index_state()
+        assert first == index.state() and first[1] > 0
+        load_records(db.session, [dict(ROW, name="ぽかぽか食堂 二号店")])
+        db.session.commit()  # indexed at once (inline): the checkpoint moves
+        assert index.state() != first
+        assert index_state() == first
+    with shop_app.test_request_context(PAGE):
+        assert index_state() == index.state() != first
+    with shop_app.app_context():
+        assert index_state() == index.state()  # outside a request: read each time

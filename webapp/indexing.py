@@ -11,7 +11,7 @@ import logging
 import os
 import time
 
-from flask import current_app, has_app_context
+from flask import current_app, g, has_app_context, has_request_context
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
@@ -89,6 +89,28 @@ def index_dir(app) -> str:
 def get_index() -> SearchIndex:
     """This process's SearchIndex for the current app."""
     return current_app.extensions["search_index"]
+
+
+_NO_STATE = ("", -1)
+
+
+def index_state() -> tuple[str, int] | None:
+    """The index's (generation, checkpoint), the key of everything kept per index (page cache, row copies);
+    None while it cannot be read. Read once a request (a realpath and a file read), so the parts of one answer
+    share one key."""
+    if has_request_context():
+        state = g.get("index_state", _NO_STATE)
+        if state is _NO_STATE:
+            state = g.index_state = _read_state()
+        return state
+    return _read_state()
+
+
+def _read_state() -> tuple[str, int] | None:
+    try:
+        return get_index().state()
+    except OSError:
+        return None
 
 
 def _listed_docs(session: Session):

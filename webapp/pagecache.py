@@ -17,9 +17,10 @@ import time
 from collections import OrderedDict
 from typing import Callable
 
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Response, g, request
 
 from .i18n import LANG_COOKIE
+from .indexing import index_state
 
 CACHED_ENDPOINTS = frozenset({"search.index", "search.results", "api.facilities"})
 DEFAULT_SECONDS = 20.0
@@ -68,10 +69,8 @@ def _key() -> tuple | None:
         return None
     if any(name != LANG_COOKIE for name in request.cookies):
         return None
-    index = current_app.extensions["search_index"]
-    try:
-        state = index.state()
-    except OSError:
+    state = index_state()
+    if state is None:
         return None
     return (request.full_path, request.cookies.get(LANG_COOKIE, ""),
             request.headers.get("Accept-Encoding", "").replace(" ", "").lower(), state)

@@ -12,7 +12,7 @@ from search_index import IndexMissing
 
 from ..extensions import db
 from ..i18n import current_language
-from ..indexing import get_index
+from ..indexing import get_index, index_state
 from ..models import Facility
 from ..web.labels import benefit_name, localized
 from .params import parse_search_args
@@ -24,22 +24,15 @@ log = logging.getLogger(__name__)
 SORT_CHOICES = ("relevance", "kana", "newest", "nearest")
 
 
-def _index_state() -> tuple | None:
-    try:
-        return get_index().state()
-    except OSError:
-        return None  # no copies kept (webapp/search/rowcache.py) while the index cannot be read
-
-
 def reference_lists() -> dict:
     """Reference rows for filters and labels, in display order (this process's copies, read-only)."""
-    return current_app.extensions["search_rows"].references(db.session, _index_state())
+    return current_app.extensions["search_rows"].references(db.session, index_state())
 
 
 def facilities_by_id(external_ids: list[str]) -> dict[str, Facility]:
     """The listed facilities of a result page by external id, with their relationships (this process's
     copies, read-only)."""
-    return current_app.extensions["search_rows"].facilities(db.session, _index_state(), external_ids)
+    return current_app.extensions["search_rows"].facilities(db.session, index_state(), external_ids)
 
 
 def municipality_origins(municipalities) -> dict[str, tuple[float, float]]:
