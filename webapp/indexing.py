@@ -91,7 +91,7 @@ def get_index() -> SearchIndex:
     return current_app.extensions["search_index"]
 
 
-_NO_STATE = ("", -1)
+_UNREAD = object()
 
 
 def index_state() -> tuple[str, int] | None:
@@ -99,8 +99,8 @@ def index_state() -> tuple[str, int] | None:
     None while it cannot be read. Read once a request (a realpath and a file read), so the parts of one answer
     share one key."""
     if has_request_context():
-        state = g.get("index_state", _NO_STATE)
-        if state is _NO_STATE:
+        state = g.get("index_state", _UNREAD)
+        if state is _UNREAD:
             state = g.index_state = _read_state()
         return state
     return _read_state()

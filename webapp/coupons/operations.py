@@ -203,7 +203,8 @@ def provider_by_qr(session: Session, token: str) -> Provider | None:
     rows = session.execute(_PROVIDER_BY_QR, {"token": token}).all()
     if not rows:
         return None
-    return Provider(rows[0].facility_id, rows[0].qr_token, frozenset(r.service_code for r in rows if r.service_code))
+    services = frozenset(r.service_code for r in rows if r.service_code is not None)
+    return Provider(rows[0].facility_id, rows[0].qr_token, services)
 
 
 def resolve_qr(session: Session, token: str) -> ProviderPoint | None:

@@ -242,8 +242,8 @@ def use_confirm():
         abort(400)
     try:
         entry_id = ops.redeem(db.session, user=current_user._get_current_object(), set_id=int(set_id),
-                           provider=provider, service_code=form.service.data, count=form.count.data,
-                           idempotency_key=form.key.data)
+                              provider=provider, service_code=form.service.data, count=form.count.data,
+                              idempotency_key=form.key.data)
     except d.CouponError as e:
         db.session.rollback()
         if e.code == "not_owner":
