@@ -190,6 +190,8 @@ def test_confirming_on_another_familys_set_is_not_found_and_stores_nothing(site)
     for junk in ("", "abc", "-1", "１２", "9" * 30, f"{set_id}x"):
         r = b.client.post(f"/coupons/use/confirm?set={junk}&p={info['token']}", data=data)
         assert r.status_code == 404, junk
+        assert b.get(f"/coupons/use?set={junk}&p={info['token']}").status_code == 404, junk
+    assert b.get("/coupons/sets/" + "9" * 30).status_code == 404  # beyond the database's integer
     assert b.client.post(f"/coupons/use/confirm?set={set_id}&p=not-a-token", data=data).status_code == 404
     with site.app_context():
         assert db.session.scalars(select(LedgerEntry).where(LedgerEntry.kind == "redeem")).all() == []
@@ -229,3 +231,15 @@ def test_a_confirmation_reads_the_set_once_under_its_lock(site):
         assert any("FROM coupon_sets" in s and "FOR UPDATE OF coupon_sets" in s for s in reads)
     with site.app_context():
         assert ops.balance_of(db.session, set_id) == 8
+
+
+def test_the_wallet_sorted_by_recent_use_starts_with_the_service_last_used(site):
+    b, info = logged_in_family(site)
+    claim(b, info)
+    before = b.get("/coupons?sort=recent").get_data(as_text=True)
+    r, _ = redeem_via_pages(b, info, count=1)
+    assert "/coupons/receipts/" in r.headers["Location"]
+    html = b.get("/coupons?sort=recent").get_data(as_text=True)
+    first = re.search(r'class="coupon svc-([a-z_]+)', html).group(1)
+    assert first == "temporary_care"
+    assert re.search(r'class="coupon svc-([a-z_]+)', before).group(1) != "temporary_care"

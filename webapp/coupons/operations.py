@@ -58,7 +58,7 @@ def as_domain(entry: LedgerEntry | Row):
 
 def balance_of(session: Session, set_id: int) -> int:
     """Remaining coupons, derived from the ledger."""
-    return d.balance(as_domain(e) for e in entries_of(session, set_id))
+    return balance_from(entries_of(session, set_id))
 
 
 def balance_from(entries: list[Row]) -> int:

@@ -30,11 +30,16 @@ def error_text(err: d.CouponError) -> str:
     return _(err.message) % (err.params or {}) if err.params else _(err.message)
 
 
-def my_set(set_id) -> CouponSet:
-    try:
-        coupon_set = db.session.get(CouponSet, int(set_id))
-    except (TypeError, ValueError):
+def set_id_arg(value) -> int:
+    """A coupon set id from the URL: plain digits that fit the database's integer, else 404."""
+    text = str(value or "")
+    if not (text.isascii() and text.isdigit() and len(text) <= 9):
         abort(404)
+    return int(text)
+
+
+def my_set(set_id) -> CouponSet:
+    coupon_set = db.session.get(CouponSet, set_id_arg(set_id))
     if coupon_set is None or coupon_set.user_id != current_user.id:
         abort(404)
     return coupon_set
@@ -60,8 +65,9 @@ def wallet():
         "expiring": request.args.get("expiring") == "1",
     }
     sort = request.args.get("sort") if request.args.get("sort") in SORTS else "expiry"
-    remaining = ops.balances(db.session, [s.id for s in sets])
-    items = wallet_items(db.session, sets, services, remaining, today, filters, sort)
+    ledger = ops.entries_by_set(db.session, [s.id for s in sets])
+    remaining = {s.id: ops.balance_from(ledger[s.id]) for s in sets}
+    items = wallet_items(sets, services, ledger, remaining, today, filters, sort)
     from .notices import notices_for
     notices, unread = notices_for(current_user.id)
     return render_template("coupons/wallet.html", sets=sets, items=items, remaining=remaining, services=services,
@@ -231,9 +237,7 @@ def use():
 def use_confirm():
     """The one write: redeem once per idempotency key, then show the receipt (a replay shows the same one).
     The set is read once, under its lock inside ``redeem`` (which refuses another family's set)."""
-    set_id = request.args.get("set", "")
-    if not (set_id.isascii() and set_id.isdigit() and len(set_id) <= 9):
-        abort(404)
+    set_id = set_id_arg(request.args.get("set"))
     provider = ops.provider_by_qr(db.session, request.args.get("p", ""))
     if provider is None:
         return render_template("coupons/bad_code.html"), 404
@@ -241,7 +245,7 @@ def use_confirm():
     if not form.validate_on_submit():
         abort(400)
     try:
-        entry_id = ops.redeem(db.session, user=current_user._get_current_object(), set_id=int(set_id),
+        entry_id = ops.redeem(db.session, user=current_user._get_current_object(), set_id=set_id,
                               provider=provider, service_code=form.service.data, count=form.count.data,
                               idempotency_key=form.key.data)
     except d.CouponError as e:

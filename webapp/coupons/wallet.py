@@ -4,12 +4,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
-
 from . import domain as d
 from . import operations as ops
-from .models import KIND_REDEEM, LedgerEntry
+from .models import KIND_REDEEM
 
 SORTS = ("expiry", "remaining", "name", "recent")
 
@@ -25,14 +22,16 @@ class WalletItem:
     last_used: dt.datetime | None
 
 
-def wallet_items(session: Session, sets, services: dict, remaining: dict[int, int], today: dt.date,
+def wallet_items(sets, services: dict, ledger: dict[int, list], remaining: dict[int, int], today: dt.date,
                  filters: dict, sort: str) -> list[WalletItem]:
-    """Items after the filters (service, set, usable now, expiring within 30 days), in the chosen order."""
-    last_used = dict(session.execute(
-        select(LedgerEntry.set_id.concat(":").concat(LedgerEntry.service_code), func.max(LedgerEntry.created_at))
-        .where(LedgerEntry.set_id.in_([s.id for s in sets]), LedgerEntry.kind == KIND_REDEEM)
-        .group_by(LedgerEntry.set_id, LedgerEntry.service_code)).all()) if sets else {}
-    ledger = ops.entries_by_set(session, [s.id for s in sets])
+    """Items after the filters (service, set, usable now, expiring within 30 days), in the chosen order, from
+    each set's ledger rows already read (``ops.entries_by_set``)."""
+    last_used: dict[tuple[int, str], dt.datetime] = {}
+    for rows in ledger.values():
+        for e in rows:
+            if e.kind == KIND_REDEEM:
+                key = (e.set_id, e.service_code)
+                last_used[key] = max(e.created_at, last_used.get(key, e.created_at))
     items = []
     for s in sets:
         until_by_code = ops.validities(s, services, ledger[s.id])
@@ -47,7 +46,7 @@ def wallet_items(session: Session, sets, services: dict, remaining: dict[int, in
             if (filters["usable"] and not usable) or (filters["expiring"] and not expiring):
                 continue
             items.append(WalletItem(s, service, remaining[s.id], until, usable, expiring,
-                                    last_used.get(f"{s.id}:{code}")))
+                                    last_used.get((s.id, code))))
     far = dt.date.max
     keys = {
         "expiry": lambda i: (not i.usable, i.valid_until or far, i.service.sort_order),
